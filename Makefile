@@ -1,0 +1,38 @@
+# A thin wrapper over CMake: `make`, `make run`, `make test`, `make install`.
+BUILD ?= build
+PREFIX ?= /usr/local
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all build bootstrap configure run test install clean distclean
+
+all: build
+
+# Bootstraps only when a dependency is missing; scripts/bootstrap.sh is
+# idempotent, so running it again is always safe.
+bootstrap: deps/duckdb/.stamp
+deps/duckdb/.stamp: scripts/bootstrap.sh
+	./scripts/bootstrap.sh
+
+$(BUILD)/CMakeCache.txt: | bootstrap
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: bootstrap configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/ipfs-accelerate hw
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf deps

@@ -1,0 +1,41 @@
+/* The command line: one file per subcommand, each exposing one ia_cli_command.
+ * Exit codes are the contract every command keeps: 0 ok, 1 failure, 2 usage. */
+#ifndef IA_CLI_H
+#define IA_CLI_H
+
+#include <stdbool.h>
+
+enum { IA_EXIT_OK = 0, IA_EXIT_FAILURE = 1, IA_EXIT_USAGE = 2 };
+
+typedef struct ia_cli_command {
+    const char *name;
+    const char *summary; /* one line, for the command list */
+    /* argv[0] is the command's name; options follow. */
+    int (*run)(int argc, char **argv);
+} ia_cli_command;
+
+extern const ia_cli_command ia_cli_hw;
+extern const ia_cli_command ia_cli_version;
+
+/* Options every command accepts; ia_cli_common_option handles one of them
+ * inside a command's getopt_long loop and returns true when it did. */
+#define IA_CLI_COMMON_SHORT "hvq"
+#define IA_CLI_COMMON_LONG                                                                     \
+    {"help", no_argument, 0, 'h'}, {"verbose", no_argument, 0, 'v'},                           \
+        {"quiet", no_argument, 0, 'q'}
+#define IA_CLI_COMMON_HELP                                                                     \
+    "  -h, --help       show this help and exit\n"                                             \
+    "  -v, --verbose    more log lines on stderr (repeat for debug)\n"                         \
+    "  -q, --quiet      errors only on stderr\n"
+
+bool ia_cli_common_option(int opt);
+
+/* Reports what getopt_long returned for a bad option (opt is '?' or ':');
+ * returns 2. command is NULL for the top level. */
+int ia_cli_option_error(const char *command, int opt, char **argv);
+
+/* Reports a usage error on stderr with a pointer to --help; returns 2. */
+int ia_cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif
