@@ -153,20 +153,15 @@ static void *ia_cuda_open_first(ia_hw_source *src, const char *const *sonames, s
     return NULL;
 }
 
-/* Used only when the driver lacks cuGetErrorName/cuGetErrorString; the
- * texts are the driver's own for these codes. */
+/* Used only when the driver lacks cuGetErrorName/cuGetErrorString (before
+ * CUDA 6.0): the codes met while detecting, named as in cuda.h. */
 static const struct {
     ia_cu_result code;
     const char *name, *text;
 } ia_cuda_known_errors[] = {
-    {1, "CUDA_ERROR_INVALID_VALUE", "invalid argument"},
-    {2, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
-    {3, "CUDA_ERROR_NOT_INITIALIZED", "initialization error"},
-    {4, "CUDA_ERROR_DEINITIALIZED", "driver shutting down"},
     {34, "CUDA_ERROR_STUB_LIBRARY", "CUDA driver is a stub library"},
     {46, "CUDA_ERROR_DEVICE_UNAVAILABLE", "CUDA-capable device(s) is/are busy or unavailable"},
     {100, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected"},
-    {101, "CUDA_ERROR_INVALID_DEVICE", "invalid device ordinal"},
     {803, "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH",
      "system has unsupported display driver / cuda driver combination"},
     {999, "CUDA_ERROR_UNKNOWN", "unknown error"},

@@ -43,14 +43,6 @@ static void ia_plat_append(char *dst, size_t size, const char *sep, const char *
     va_end(ap);
 }
 
-/* Joins a list of sonames for messages: "a, b, c". */
-static void ia_plat_join(char *dst, size_t size, const char *const *names, size_t count)
-{
-    dst[0] = '\0';
-    for (size_t i = 0; i < count; i++)
-        ia_plat_append(dst, size, ", ", "%s", names[i]);
-}
-
 typedef struct ia_plat_symbol {
     const char *name;
     void *slot; /* address of the function pointer to fill */
@@ -74,40 +66,28 @@ static const char *ia_plat_resolve(ia_hw_source *src, void *lib, const ia_plat_s
     return missing;
 }
 
-/* Opens the first soname that loads. A candidate that exists but cannot be
- * loaded goes into *broken, since "installed but unusable" must not be
- * reported as "not installed". */
-static void *ia_plat_open_first(ia_hw_source *src, const char *const *sonames, size_t count,
-                                const char **opened, ia_error *broken)
+/* Opens the first of sonames that loads, recording it in p->library. When
+ * none does, sets p to ABSENT, or to ERROR when a candidate exists but cannot
+ * be loaded (wrong architecture, missing dependency): "installed but
+ * unusable" must not read as "not installed". looked_for names the
+ * candidates briefly; why_absent says what their absence means. */
+static void *ia_plat_open(ia_hw_source *src, ia_hw_platform *p, const char *const *sonames,
+                          size_t count, const char *looked_for, const char *why_absent,
+                          const char **opened)
 {
-    ia_error_clear(broken);
+    ia_error broken;
+    ia_error_clear(&broken);
     for (size_t i = 0; i < count; i++) {
         ia_error err;
         ia_error_clear(&err);
         void *lib = src->lib_open(src, sonames[i], &err);
         if (lib) {
             *opened = sonames[i];
+            ia_plat_format(p->library, sizeof p->library, "%s", sonames[i]);
             return lib;
         }
-        if (err.status != IA_OK && err.status != IA_ERR_NOT_FOUND && broken->status == IA_OK)
-            *broken = err;
-    }
-    *opened = NULL;
-    return NULL;
-}
-
-/* Opens one of sonames into p; on failure sets ABSENT or ERROR and returns
- * NULL. looked_for names the candidates briefly for p->library and the
- * message; why_absent says what their absence means. */
-static void *ia_plat_open(ia_hw_source *src, ia_hw_platform *p, const char *const *sonames,
-                          size_t count, const char *looked_for, const char *why_absent,
-                          const char **opened)
-{
-    ia_error broken;
-    void *lib = ia_plat_open_first(src, sonames, count, opened, &broken);
-    if (lib) {
-        ia_plat_format(p->library, sizeof p->library, "%s", *opened);
-        return lib;
+        if (err.status != IA_OK && err.status != IA_ERR_NOT_FOUND && broken.status == IA_OK)
+            broken = err;
     }
     ia_plat_format(p->library, sizeof p->library, "%s", looked_for);
     if (broken.status != IA_OK) {
@@ -354,14 +334,13 @@ void ia_hw_detect_openvino(ia_hw_source *src, ia_hw_platform *p)
     /* The unversioned name exists only with development files; releases
      * carry the soname libopenvino_c.so.YYM0 (2025.0 -> .2500), newest first. */
     static const char *const sonames[] = {
-        "libopenvino_c.so",      "libopenvino_c.so.2560", "libopenvino_c.so.2550",
+        "libopenvino_c.so", "libopenvino_c.so.2560", "libopenvino_c.so.2550",
         "libopenvino_c.so.2540", "libopenvino_c.so.2530", "libopenvino_c.so.2520",
         "libopenvino_c.so.2510", "libopenvino_c.so.2500", "libopenvino_c.so.2460",
         "libopenvino_c.so.2450", "libopenvino_c.so.2440", "libopenvino_c.so.2430",
         "libopenvino_c.so.2420", "libopenvino_c.so.2410", "libopenvino_c.so.2400",
         "libopenvino_c.so.2330", "libopenvino_c.so.2320", "libopenvino_c.so.2310",
-        "libopenvino_c.so.2300",
-    };
+        "libopenvino_c.so.2300"};
     const char *soname = NULL;
     void *lib = ia_plat_open(src, p, sonames, sizeof sonames / sizeof sonames[0],
                              "libopenvino_c.so, libopenvino_c.so.2300 to .2560",
@@ -432,31 +411,43 @@ typedef struct ia_qnn_interface {
 typedef ia_qnn_error (*ia_qnn_get_providers_fn)(const ia_qnn_interface ***providers,
                                                 uint32_t *count);
 
+/* Opens soname and finds symbol in it. Returns the symbol, with the library
+ * to close in *lib, or NULL; a library that exists but is unusable is noted
+ * in problems. */
+static void *ia_qnn_open(ia_hw_source *src, const char *soname, const char *symbol,
+                         char *problems, size_t size, void **lib)
+{
+    ia_error err;
+    ia_error_clear(&err);
+    *lib = src->lib_open(src, soname, &err);
+    if (!*lib) {
+        if (err.status != IA_OK && err.status != IA_ERR_NOT_FOUND)
+            ia_plat_append(problems, size, "; ", "%s", err.message);
+        return NULL;
+    }
+    void *sym = src->lib_symbol(src, *lib, symbol);
+    if (!sym) {
+        ia_plat_append(problems, size, "; ", "%s: symbol %s not found", soname, symbol);
+        src->lib_close(src, *lib);
+        *lib = NULL;
+    }
+    return sym;
+}
+
 void ia_hw_detect_qnn(ia_hw_source *src, ia_hw_platform *p)
 {
     static const char *const backends[] = {"libQnnHtp.so", "libQnnCpu.so", "libQnnGpu.so"};
     static const char system_lib[] = "libQnnSystem.so";
     char found[256] = "", problems[384] = "";
-    int working = 0;
+    void *lib = NULL;
 
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
-        const char *soname = NULL;
-        ia_error broken;
-        void *lib = ia_plat_open_first(src, &backends[i], 1, &soname, &broken);
-        if (!lib) {
-            if (broken.status != IA_OK)
-                ia_plat_append(problems, sizeof problems, "; ", "%s", broken.message);
+        void *sym = ia_qnn_open(src, backends[i], "QnnInterface_getProviders", problems,
+                                sizeof problems, &lib);
+        if (!sym)
             continue;
-        }
-        void *sym = src->lib_symbol(src, lib, "QnnInterface_getProviders");
         ia_qnn_get_providers_fn get_providers;
         memcpy(&get_providers, &sym, sizeof get_providers);
-        if (!get_providers) {
-            ia_plat_append(problems, sizeof problems, "; ",
-                           "%s: symbol QnnInterface_getProviders not found", backends[i]);
-            src->lib_close(src, lib);
-            continue;
-        }
         /* Asking for the providers only reads static tables in the backend,
          * so it is safe here and proves the library is a usable QNN backend. */
         const ia_qnn_interface **providers = NULL;
@@ -466,40 +457,27 @@ void ia_hw_detect_qnn(ia_hw_source *src, ia_hw_platform *p)
             ia_plat_append(problems, sizeof problems, "; ",
                            "%s: QnnInterface_getProviders failed: error %u, %u providers",
                            backends[i], (unsigned)(rc & 0xffffu), (unsigned)n);
-            src->lib_close(src, lib);
-            continue;
+        } else {
+            const ia_qnn_version *v = &providers[0]->core_api_version;
+            if (!found[0])
+                ia_plat_format(p->version, sizeof p->version, "%u.%u.%u", (unsigned)v->major,
+                               (unsigned)v->minor, (unsigned)v->patch);
+            ia_plat_append(found, sizeof found, ", ", "%s", backends[i]);
         }
-        const ia_qnn_version *v = &providers[0]->core_api_version;
-        if (working == 0)
-            ia_plat_format(p->version, sizeof p->version, "%u.%u.%u", (unsigned)v->major,
-                           (unsigned)v->minor, (unsigned)v->patch);
-        ia_plat_append(found, sizeof found, ", ", "%s", backends[i]);
-        working++;
         src->lib_close(src, lib);
     }
 
-    bool have_system = false;
-    {
-        const char *soname = NULL;
-        ia_error broken;
-        const char *const names[] = {system_lib};
-        void *lib = ia_plat_open_first(src, names, 1, &soname, &broken);
-        if (lib) {
-            have_system = src->lib_symbol(src, lib, "QnnSystemInterface_getProviders") != NULL;
-            if (!have_system)
-                ia_plat_append(problems, sizeof problems, "; ",
-                               "%s: symbol QnnSystemInterface_getProviders not found", system_lib);
-            src->lib_close(src, lib);
-        } else if (broken.status != IA_OK) {
-            ia_plat_append(problems, sizeof problems, "; ", "%s", broken.message);
-        }
-    }
+    /* The system library (context binaries, profiling) is no backend by
+     * itself; it is reported alongside one. */
+    bool have_system = ia_qnn_open(src, system_lib, "QnnSystemInterface_getProviders", problems,
+                                   sizeof problems, &lib) != NULL;
+    if (have_system)
+        src->lib_close(src, lib);
 
-    if (working > 0) {
+    if (found[0]) {
         p->status = IA_HW_AVAILABLE;
-        ia_plat_format(p->library, sizeof p->library, "%s", found);
-        if (have_system)
-            ia_plat_append(p->library, sizeof p->library, ", ", "%s", system_lib);
+        ia_plat_format(p->library, sizeof p->library, "%s%s%s", found, have_system ? ", " : "",
+                       have_system ? system_lib : "");
         ia_plat_format(p->message, sizeof p->message,
                        "QNN backend libraries found: %s; devices are not enumerated (that needs "
                        "a backend to be created)",
@@ -508,9 +486,8 @@ void ia_hw_detect_qnn(ia_hw_source *src, ia_hw_platform *p)
             ia_plat_append(p->message, sizeof p->message, "; ", "also: %s", problems);
         return;
     }
-
-    ia_plat_join(p->library, sizeof p->library, backends, sizeof backends / sizeof backends[0]);
-    ia_plat_append(p->library, sizeof p->library, ", ", "%s", system_lib);
+    ia_plat_format(p->library, sizeof p->library, "%s, %s, %s, %s", backends[0], backends[1],
+                   backends[2], system_lib);
     if (problems[0]) {
         p->status = IA_HW_ERROR;
         ia_plat_format(p->message, sizeof p->message, "no usable QNN backend: %s", problems);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The command as a user meets it: --help everywhere, exit codes 0/1/2, data on
+# stdout and logs on stderr, JSON that parses, NO_COLOR respected.
+set -u
+bin=$1
+failures=0 passes=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # check NAME EXPECTED_RC -- COMMAND...
+  local name=$1 want=$2; shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [[ $rc == "$want" ]]; then
+    passes=$((passes + 1))
+  else
+    failures=$((failures + 1))
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  stderr: /' "$tmp/err" | head -5
+  fi
+}
+expect() { # expect NAME CONDITION-COMMAND...
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else failures=$((failures + 1)); echo "FAIL $name"; fi
+}
+
+check "top-level help" 0 -- "$bin" --help
+expect "help lists hw" grep -q "^  hw " "$tmp/out"
+check "no command is a usage error" 2 -- "$bin"
+check "unknown command" 2 -- "$bin" frobnicate
+expect "unknown command names it" grep -q "unknown command 'frobnicate'" "$tmp/err"
+check "unknown global option" 2 -- "$bin" --frob
+check "--version" 0 -- "$bin" --version
+expect "--version names DuckDB" grep -q "DuckDB v" "$tmp/out"
+check "help hw" 0 -- "$bin" help hw
+expect "help hw is hw's help" grep -q "Usage: ipfs-accelerate hw" "$tmp/out"
+
+for cmd in $("$bin" --help | awk '/^Commands:/{on=1; next} /^$/{on=0} on{print $1}'); do
+  check "$cmd --help" 0 -- "$bin" "$cmd" --help
+  expect "$cmd --help prints usage" grep -q "^Usage: ipfs-accelerate $cmd" "$tmp/out"
+  check "$cmd bad option" 2 -- "$bin" "$cmd" --no-such-option
+  check "$cmd stray argument" 2 -- "$bin" "$cmd" stray
+done
+
+check "version --json" 0 -- "$bin" version --json
+expect "version --json parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"] and d["compiler"] and "cpu" in d["backends"]' "$tmp/out"
+
+check "hw" 0 -- env NO_COLOR=1 "$bin" hw
+expect "hw text has no colour codes under NO_COLOR" bash -c "! grep -q $'\e' '$tmp/out'"
+expect "hw text names the CPU section" grep -q "^CPU" "$tmp/out"
+check "hw --json" 0 -- "$bin" hw --json
+expect "hw --json: logical_cores equals nproc, platforms listed" python3 - "$tmp/out" "$(nproc --all)" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["cpu"]["logical_cores"] == int(sys.argv[2]), (d["cpu"]["logical_cores"], sys.argv[2])
+names = {p["name"]: p["status"] for p in d["platforms"]}
+assert set(names) >= {"cuda", "rocm", "openvino", "qnn", "mps", "webgpu", "webnn"}, names
+assert all(s in ("available", "absent", "error", "unsupported") for s in names.values()), names
+PY
+expect "hw --json writes nothing but JSON on stdout" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out"
+
+check "hw --from a capture" 0 -- "$bin" hw --from "$IA_FIXTURES/hw/zen5-kvm" --json
+expect "the capture is read, not this machine" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["cpu"]["vendor"]=="AuthenticAMD" and "avx512_vnni" in d["cpu"]["features"]' "$tmp/out"
+check "hw --capture" 0 -- "$bin" hw --no-platforms --capture "$tmp/cap"
+expect "the capture holds cpuinfo" test -s "$tmp/cap/proc/cpuinfo"
+check "hw --from a missing folder fails" 1 -- "$bin" hw --from "$tmp/nowhere"
+expect "and says why" grep -q "no CPU or memory information" "$tmp/err"
+check "--capture with --from" 2 -- "$bin" hw --capture "$tmp/a" --from "$tmp/b"
+check "-q silences warnings" 0 -- "$bin" -q hw --from "$IA_FIXTURES/hw/zen5-kvm"
+expect "nothing on stderr" test ! -s "$tmp/err"
+
+echo "$passes passed, $failures failed"
+[[ $failures == 0 ]]
