@@ -19,7 +19,9 @@ $(BUILD)/CMakeCache.txt: | bootstrap
 
 configure: $(BUILD)/CMakeCache.txt
 
+# CMAKE_FLAGS given on the command line reconfigure an existing build folder.
 build: bootstrap configure
+	@if [ -n "$(CMAKE_FLAGS)" ]; then cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null; fi
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
