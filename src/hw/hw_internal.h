@@ -52,6 +52,46 @@ void ia_hw_detect_frequency(ia_hw_source *src, ia_hw_report *r);
 void ia_hw_detect_cgroup_cpu(ia_hw_source *src, ia_hw_report *r);
 void ia_hw_detect_memory(ia_hw_source *src, ia_hw_report *r);
 
+/* ------------------------------------------ Shared by the platform probes */
+
+/* Formats into dst (size bytes), always NUL-terminating; cutting a long
+ * vendor string short is acceptable. */
+void ia_hw_platform_format(char *dst, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Appends to dst (a list or a message), preceded by sep when dst is not
+ * empty; does nothing when there is no room left. */
+void ia_hw_platform_append(char *dst, size_t size, const char *sep, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+typedef struct ia_hw_symbol {
+    const char *name;
+    void *slot; /* address of the function pointer to fill */
+    bool required;
+} ia_hw_symbol;
+
+/* Fills every slot it can (NULL where lib lacks the symbol). Returns the
+ * number of required symbols missing and, when there are any, describes them
+ * in missing: "symbol X not found" or "symbol X not found (N other required
+ * symbols missing too)". */
+int ia_hw_resolve_symbols(ia_hw_source *src, void *lib, const ia_hw_symbol *syms, size_t count,
+                          char *missing, size_t missing_size);
+
+/* Opens the first of sonames that loads, naming it in *opened. Returns NULL
+ * (*opened NULL) when none does; then *broken holds the first candidate that
+ * exists but cannot be loaded (wrong architecture, missing dependency), with
+ * the loader's message, since "installed but unusable" must not be reported
+ * as "not installed"; its status is IA_OK when every candidate is absent. */
+void *ia_hw_platform_open(ia_hw_source *src, const char *const *sonames, size_t count,
+                          const char **opened, ia_error *broken);
+
+/* Zeroes *d and sets index, with every optional value IA_HW_NO_VALUE. */
+void ia_hw_device_init(ia_hw_device *d, int index);
+
+/* Upper bound on a device count we will allocate for; a larger count can
+ * only come from a broken library. */
+#define IA_HW_MAX_DEVICES 4096
+
 /* Platforms: each fills one ia_hw_platform (already named and zeroed, with
  * device_count 0 and devices NULL) and never fails. */
 void ia_hw_detect_cuda(ia_hw_source *src, ia_hw_platform *p);

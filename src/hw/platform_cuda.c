@@ -8,7 +8,6 @@
  * those headers may not be installed where we build. */
 #include "hw_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,92 +66,6 @@ typedef struct ia_nvml_api {
 
 /* -------------------------------------------------------------- helpers */
 
-/* vsnprintf rather than snprintf: messages carry vendor strings of unknown
- * length, and cutting them short is acceptable, so the truncation warnings
- * gcc raises for snprintf would only be noise. */
-static void ia_cuda_format(char *dst, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void ia_cuda_format(char *dst, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst, size, fmt, ap);
-    va_end(ap);
-}
-
-/* Adds a sentence to p->message, keeping what is already there. */
-static void ia_cuda_note(ia_hw_platform *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void ia_cuda_note(ia_hw_platform *p, const char *fmt, ...)
-{
-    size_t used = strlen(p->message);
-    if (used + 3 >= sizeof p->message)
-        return;
-    if (used > 0) {
-        memcpy(p->message + used, "; ", 3);
-        used += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message + used, sizeof p->message - used, fmt, ap);
-    va_end(ap);
-}
-
-typedef struct ia_cuda_symbol {
-    const char *name;
-    void *slot; /* address of the function pointer to fill */
-    bool required;
-} ia_cuda_symbol;
-
-/* Fills every slot it can. Returns the number of required symbols missing
- * and describes them in missing, the first by name. */
-static int ia_cuda_resolve(ia_hw_source *src, void *lib, const ia_cuda_symbol *syms, size_t count,
-                           char *missing, size_t missing_size)
-{
-    int absent = 0;
-    const char *first = NULL;
-    for (size_t i = 0; i < count; i++) {
-        void *sym = src->lib_symbol(src, lib, syms[i].name);
-        /* POSIX guarantees object and function pointers share a
-         * representation; memcpy keeps ISO C from objecting to the cast. */
-        memcpy(syms[i].slot, &sym, sizeof sym);
-        if (!sym && syms[i].required) {
-            if (!first)
-                first = syms[i].name;
-            absent++;
-        }
-    }
-    if (absent == 1)
-        ia_cuda_format(missing, missing_size, "symbol %s not found", first);
-    else if (absent > 1)
-        ia_cuda_format(missing, missing_size,
-                       "symbol %s not found (%d other required symbols missing too)", first,
-                       absent - 1);
-    return absent;
-}
-
-/* Opens the first soname that loads. A candidate that exists but cannot be
- * loaded (wrong architecture, missing dependency) goes into *broken, since
- * "installed but unusable" must not be reported as "not installed". */
-static void *ia_cuda_open_first(ia_hw_source *src, const char *const *sonames, size_t count,
-                                const char **opened, ia_error *broken)
-{
-    ia_error_clear(broken);
-    for (size_t i = 0; i < count; i++) {
-        ia_error err;
-        ia_error_clear(&err);
-        void *lib = src->lib_open(src, sonames[i], &err);
-        if (lib) {
-            *opened = sonames[i];
-            return lib;
-        }
-        if (err.status != IA_OK && err.status != IA_ERR_NOT_FOUND && broken->status == IA_OK)
-            *broken = err;
-    }
-    *opened = NULL;
-    return NULL;
-}
-
 /* Used only when the driver lacks cuGetErrorName/cuGetErrorString (before
  * CUDA 6.0): the codes met while detecting, named as in cuda.h. */
 static const struct {
@@ -183,8 +96,8 @@ static void ia_cuda_describe(const ia_cuda_api *api, ia_cu_result rc, char *buf,
                 text = ia_cuda_known_errors[i].text;
         }
     }
-    ia_cuda_format(buf, size, "%s (%d): %s", name ? name : "CUresult", rc,
-                   text ? text : "no description from the driver");
+    ia_hw_platform_format(buf, size, "%s (%d): %s", name ? name : "CUresult", rc,
+                          text ? text : "no description from the driver");
 }
 
 static void ia_cuda_fail(ia_hw_platform *p, const ia_cuda_api *api, ia_hw_status status,
@@ -193,7 +106,7 @@ static void ia_cuda_fail(ia_hw_platform *p, const ia_cuda_api *api, ia_hw_status
     char why[256];
     ia_cuda_describe(api, rc, why, sizeof why);
     p->status = status;
-    ia_cuda_format(p->message, sizeof p->message, "%s failed: %s", function, why);
+    ia_hw_platform_format(p->message, sizeof p->message, "%s failed: %s", function, why);
 }
 
 /* ------------------------------------------------------------------ NVML */
@@ -202,7 +115,7 @@ static const char *ia_nvml_describe(const ia_nvml_api *api, ia_nvml_return rc, c
                                     size_t size)
 {
     const char *text = api->error_string ? api->error_string(rc) : NULL;
-    ia_cuda_format(buf, size, "%s (%d)", text ? text : "NVML error", rc);
+    ia_hw_platform_format(buf, size, "%s (%d)", text ? text : "NVML error", rc);
     return buf;
 }
 
@@ -216,8 +129,8 @@ static void ia_nvml_problem(ia_nvml_problems *pr, const ia_nvml_api *api, const 
 {
     if (pr->count++ == 0) {
         char why[96];
-        ia_cuda_format(pr->first, sizeof pr->first, "%s on %s: %s", function, bus_id,
-                       ia_nvml_describe(api, rc, why, sizeof why));
+        ia_hw_platform_format(pr->first, sizeof pr->first, "%s on %s: %s", function, bus_id,
+                              ia_nvml_describe(api, rc, why, sizeof why));
     }
 }
 
@@ -275,18 +188,20 @@ static void ia_cuda_read_nvml(ia_hw_source *src, ia_hw_platform *p)
     static const char unknown[] = "power, temperature and clocks unknown";
     const char *soname = NULL;
     ia_error broken;
-    void *lib = ia_cuda_open_first(src, sonames, 2, &soname, &broken);
+    void *lib = ia_hw_platform_open(src, sonames, 2, &soname, &broken);
     if (!lib) {
         if (broken.status != IA_OK)
-            ia_cuda_note(p, "NVML not available: %s; %s", broken.message, unknown);
+            ia_hw_platform_append(p->message, sizeof p->message, "; ", "NVML not available: %s; %s",
+                                  broken.message, unknown);
         else
-            ia_cuda_note(p, "NVML not available: libnvidia-ml.so.1 not found; %s", unknown);
+            ia_hw_platform_append(p->message, sizeof p->message, "; ",
+                                  "NVML not available: libnvidia-ml.so.1 not found; %s", unknown);
         return;
     }
 
     ia_nvml_api nv;
     memset(&nv, 0, sizeof nv);
-    const ia_cuda_symbol syms[] = {
+    const ia_hw_symbol syms[] = {
         {"nvmlInit_v2", &nv.init, true},
         {"nvmlShutdown", &nv.shutdown, true},
         {"nvmlDeviceGetHandleByPciBusId_v2", &nv.device_get_handle_by_pci_bus_id, true},
@@ -298,9 +213,10 @@ static void ia_cuda_read_nvml(ia_hw_source *src, ia_hw_platform *p)
         {"nvmlErrorString", &nv.error_string, false},
     };
     char missing[160];
-    if (ia_cuda_resolve(src, lib, syms, sizeof syms / sizeof syms[0], missing, sizeof missing)) {
-        ia_cuda_note(p, "NVML not available: %s: %s; %s", soname, missing,
-                     unknown);
+    if (ia_hw_resolve_symbols(src, lib, syms, sizeof syms / sizeof syms[0], missing,
+                              sizeof missing)) {
+        ia_hw_platform_append(p->message, sizeof p->message, "; ", "NVML not available: %s: %s; %s",
+                              soname, missing, unknown);
         src->lib_close(src, lib);
         return;
     }
@@ -308,8 +224,9 @@ static void ia_cuda_read_nvml(ia_hw_source *src, ia_hw_platform *p)
     char why[96];
     ia_nvml_return rc = nv.init();
     if (rc != IA_NVML_SUCCESS) {
-        ia_cuda_note(p, "NVML not available: nvmlInit_v2 failed: %s; %s",
-                     ia_nvml_describe(&nv, rc, why, sizeof why), unknown);
+        ia_hw_platform_append(p->message, sizeof p->message, "; ",
+                              "NVML not available: nvmlInit_v2 failed: %s; %s",
+                              ia_nvml_describe(&nv, rc, why, sizeof why), unknown);
         src->lib_close(src, lib);
         return;
     }
@@ -320,16 +237,20 @@ static void ia_cuda_read_nvml(ia_hw_source *src, ia_hw_platform *p)
         driver[sizeof driver - 1] = '\0';
         char cuda_version[sizeof p->version];
         memcpy(cuda_version, p->version, sizeof cuda_version);
-        ia_cuda_format(p->version, sizeof p->version, "%s (driver %s)", cuda_version, driver);
+        ia_hw_platform_format(p->version, sizeof p->version, "%s (driver %s)", cuda_version,
+                              driver);
     }
 
     ia_nvml_problems problems = {0, ""};
     for (int i = 0; i < p->device_count; i++)
         ia_nvml_read_device(&nv, &p->devices[i], &problems);
     if (problems.count == 1)
-        ia_cuda_note(p, "NVML: one value unknown: %s", problems.first);
+        ia_hw_platform_append(p->message, sizeof p->message, "; ", "NVML: one value unknown: %s",
+                              problems.first);
     else if (problems.count > 1)
-        ia_cuda_note(p, "NVML: %d values unknown, the first: %s", problems.count, problems.first);
+        ia_hw_platform_append(p->message, sizeof p->message, "; ",
+                              "NVML: %d values unknown, the first: %s", problems.count,
+                              problems.first);
 
     nv.shutdown();
     src->lib_close(src, lib);
@@ -337,22 +258,11 @@ static void ia_cuda_read_nvml(ia_hw_source *src, ia_hw_platform *p)
 
 /* ------------------------------------------------------------------ CUDA */
 
-static void ia_cuda_device_init(ia_hw_device *d, int index)
-{
-    memset(d, 0, sizeof *d);
-    d->index = index;
-    d->compute_major = d->compute_minor = IA_HW_NO_VALUE;
-    d->multiprocessors = IA_HW_NO_VALUE;
-    d->power_limit_w = d->temperature_c = IA_HW_NO_VALUE;
-    d->clock_sm_mhz = d->clock_mem_mhz = IA_HW_NO_VALUE;
-    d->clock_sm_max_mhz = d->clock_mem_max_mhz = IA_HW_NO_VALUE;
-}
-
 /* Returns false with p->status and p->message set when a driver call fails. */
 static bool ia_cuda_read_device(const ia_cuda_api *api, ia_hw_platform *p, int index)
 {
     ia_hw_device *d = &p->devices[index];
-    ia_cuda_device_init(d, index);
+    ia_hw_device_init(d, index);
     ia_cu_device dev = 0;
     ia_cu_result rc = api->device_get(&dev, index);
     if (rc != IA_CU_SUCCESS) {
@@ -393,8 +303,8 @@ static bool ia_cuda_read_device(const ia_cuda_api *api, ia_hw_platform *p, int i
         rc = api->device_get_attribute(&v, attrs[i].attrib, dev);
         if (rc != IA_CU_SUCCESS) {
             char what[96];
-            ia_cuda_format(what, sizeof what, "cuDeviceGetAttribute(CU_DEVICE_ATTRIBUTE_%s)",
-                           attrs[i].name);
+            ia_hw_platform_format(what, sizeof what, "cuDeviceGetAttribute(CU_DEVICE_ATTRIBUTE_%s)",
+                                  attrs[i].name);
             ia_cuda_fail(p, api, IA_HW_ERROR, what, rc);
             return false;
         }
@@ -403,15 +313,11 @@ static bool ia_cuda_read_device(const ia_cuda_api *api, ia_hw_platform *p, int i
     return true;
 }
 
-/* Upper bound on a device count we will allocate for; a larger count can
- * only come from a broken library. */
-#define IA_CUDA_MAX_DEVICES 4096
-
 static void ia_cuda_query(ia_hw_source *src, void *lib, const char *soname, ia_hw_platform *p)
 {
     ia_cuda_api api;
     memset(&api, 0, sizeof api);
-    const ia_cuda_symbol syms[] = {
+    const ia_hw_symbol syms[] = {
         {"cuInit", &api.init, true},
         {"cuDriverGetVersion", &api.driver_get_version, true},
         {"cuDeviceGetCount", &api.device_get_count, true},
@@ -424,9 +330,10 @@ static void ia_cuda_query(ia_hw_source *src, void *lib, const char *soname, ia_h
         {"cuGetErrorString", &api.get_error_string, false},
     };
     char missing[160];
-    if (ia_cuda_resolve(src, lib, syms, sizeof syms / sizeof syms[0], missing, sizeof missing)) {
+    if (ia_hw_resolve_symbols(src, lib, syms, sizeof syms / sizeof syms[0], missing,
+                              sizeof missing)) {
         p->status = IA_HW_ERROR;
-        ia_cuda_format(p->message, sizeof p->message, "%s: %s", soname, missing);
+        ia_hw_platform_format(p->message, sizeof p->message, "%s: %s", soname, missing);
         return;
     }
 
@@ -438,7 +345,8 @@ static void ia_cuda_query(ia_hw_source *src, void *lib, const char *soname, ia_h
     if (rc == IA_CU_ERROR_STUB_LIBRARY) {
         /* The toolkit's link-time stub answers when no driver is installed. */
         ia_cuda_fail(p, &api, IA_HW_ABSENT, "cuInit", rc);
-        ia_cuda_note(p, "%s is the CUDA toolkit's stub, not an NVIDIA driver", soname);
+        ia_hw_platform_append(p->message, sizeof p->message, "; ",
+                              "%s is the CUDA toolkit's stub, not an NVIDIA driver", soname);
         return;
     }
     if (rc != IA_CU_SUCCESS) {
@@ -453,7 +361,8 @@ static void ia_cuda_query(ia_hw_source *src, void *lib, const char *soname, ia_h
         return;
     }
     /* The driver encodes 12.4 as 12040: 1000 * major + 10 * minor. */
-    ia_cuda_format(p->version, sizeof p->version, "%d.%d", version / 1000, version % 1000 / 10);
+    ia_hw_platform_format(p->version, sizeof p->version, "%d.%d", version / 1000,
+                          version % 1000 / 10);
 
     int count = 0;
     rc = api.device_get_count(&count);
@@ -463,29 +372,30 @@ static void ia_cuda_query(ia_hw_source *src, void *lib, const char *soname, ia_h
     }
     if (count <= 0) {
         p->status = IA_HW_ABSENT;
-        ia_cuda_format(p->message, sizeof p->message,
-                       "the NVIDIA driver (%s) is installed but cuDeviceGetCount found no device",
-                       soname);
+        ia_hw_platform_format(
+            p->message, sizeof p->message,
+            "the NVIDIA driver (%s) is installed but cuDeviceGetCount found no device", soname);
         return;
     }
-    if (count > IA_CUDA_MAX_DEVICES) {
+    if (count > IA_HW_MAX_DEVICES) {
         p->status = IA_HW_ERROR;
-        ia_cuda_format(p->message, sizeof p->message,
-                       "cuDeviceGetCount returned an implausible %d devices", count);
+        ia_hw_platform_format(p->message, sizeof p->message,
+                              "cuDeviceGetCount returned an implausible %d devices", count);
         return;
     }
 
     p->devices = calloc((size_t)count, sizeof *p->devices);
     if (!p->devices) {
         p->status = IA_HW_ERROR;
-        ia_cuda_format(p->message, sizeof p->message, "out of memory for %d CUDA devices", count);
+        ia_hw_platform_format(p->message, sizeof p->message, "out of memory for %d CUDA devices",
+                              count);
         return;
     }
     for (int i = 0; i < count; i++) {
         if (!ia_cuda_read_device(&api, p, i)) {
             char why[sizeof p->message];
             memcpy(why, p->message, sizeof why);
-            ia_cuda_format(p->message, sizeof p->message, "device %d: %s", i, why);
+            ia_hw_platform_format(p->message, sizeof p->message, "device %d: %s", i, why);
             free(p->devices);
             p->devices = NULL;
             return;
@@ -508,22 +418,22 @@ void ia_hw_detect_cuda(ia_hw_source *src, ia_hw_platform *p)
 
     const char *soname = NULL;
     ia_error broken;
-    void *lib = ia_cuda_open_first(src, sonames, 2, &soname, &broken);
+    void *lib = ia_hw_platform_open(src, sonames, 2, &soname, &broken);
     if (!lib) {
-        ia_cuda_format(p->library, sizeof p->library, "%s, %s", sonames[0], sonames[1]);
+        ia_hw_platform_format(p->library, sizeof p->library, "%s, %s", sonames[0], sonames[1]);
         if (broken.status != IA_OK) {
             p->status = IA_HW_ERROR;
-            ia_cuda_format(p->message, sizeof p->message, "cannot load the CUDA driver: %s",
-                           broken.message);
+            ia_hw_platform_format(p->message, sizeof p->message, "cannot load the CUDA driver: %s",
+                                  broken.message);
         } else {
             p->status = IA_HW_ABSENT;
-            ia_cuda_format(p->message, sizeof p->message,
-                           "%s not found (no NVIDIA driver installed); also looked for %s",
-                           sonames[0], sonames[1]);
+            ia_hw_platform_format(p->message, sizeof p->message,
+                                  "%s not found (no NVIDIA driver installed); also looked for %s",
+                                  sonames[0], sonames[1]);
         }
         return;
     }
-    ia_cuda_format(p->library, sizeof p->library, "%s", soname);
+    ia_hw_platform_format(p->library, sizeof p->library, "%s", soname);
     ia_cuda_query(src, lib, soname, p);
     src->lib_close(src, lib);
 }

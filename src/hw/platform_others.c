@@ -6,65 +6,12 @@
  * vendors' public headers, so the build depends on none of them. */
 #include "hw_internal.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- helpers */
-
-/* vsnprintf: vendor strings have unknown lengths and cutting them short is
- * acceptable, so snprintf's truncation warnings would only be noise. */
-static void ia_plat_format(char *dst, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void ia_plat_format(char *dst, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst, size, fmt, ap);
-    va_end(ap);
-}
-
-/* Appends to dst (a list or a message), separated by sep when not empty. */
-static void ia_plat_append(char *dst, size_t size, const char *sep, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void ia_plat_append(char *dst, size_t size, const char *sep, const char *fmt, ...)
-{
-    size_t used = strlen(dst);
-    size_t sep_len = used > 0 ? strlen(sep) : 0;
-    if (used + sep_len + 1 >= size)
-        return;
-    memcpy(dst + used, sep, sep_len);
-    used += sep_len;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst + used, size - used, fmt, ap);
-    va_end(ap);
-}
-
-typedef struct ia_plat_symbol {
-    const char *name;
-    void *slot; /* address of the function pointer to fill */
-    bool required;
-} ia_plat_symbol;
-
-/* Fills every slot it can; returns the first required symbol missing, or
- * NULL when all are there. */
-static const char *ia_plat_resolve(ia_hw_source *src, void *lib, const ia_plat_symbol *syms,
-                                   size_t count)
-{
-    const char *missing = NULL;
-    for (size_t i = 0; i < count; i++) {
-        void *sym = src->lib_symbol(src, lib, syms[i].name);
-        /* POSIX guarantees object and function pointers share a
-         * representation; memcpy keeps ISO C from objecting to the cast. */
-        memcpy(syms[i].slot, &sym, sizeof sym);
-        if (!sym && syms[i].required && !missing)
-            missing = syms[i].name;
-    }
-    return missing;
-}
 
 /* Opens the first of sonames that loads, recording it in p->library. When
  * none does, sets p to ABSENT, or to ERROR when a candidate exists but cannot
@@ -76,43 +23,22 @@ static void *ia_plat_open(ia_hw_source *src, ia_hw_platform *p, const char *cons
                           const char **opened)
 {
     ia_error broken;
-    ia_error_clear(&broken);
-    for (size_t i = 0; i < count; i++) {
-        ia_error err;
-        ia_error_clear(&err);
-        void *lib = src->lib_open(src, sonames[i], &err);
-        if (lib) {
-            *opened = sonames[i];
-            ia_plat_format(p->library, sizeof p->library, "%s", sonames[i]);
-            return lib;
-        }
-        if (err.status != IA_OK && err.status != IA_ERR_NOT_FOUND && broken.status == IA_OK)
-            broken = err;
+    void *lib = ia_hw_platform_open(src, sonames, count, opened, &broken);
+    if (lib) {
+        ia_hw_platform_format(p->library, sizeof p->library, "%s", *opened);
+        return lib;
     }
-    ia_plat_format(p->library, sizeof p->library, "%s", looked_for);
+    ia_hw_platform_format(p->library, sizeof p->library, "%s", looked_for);
     if (broken.status != IA_OK) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message, "cannot load %s", broken.message);
+        ia_hw_platform_format(p->message, sizeof p->message, "cannot load %s", broken.message);
     } else {
         p->status = IA_HW_ABSENT;
-        ia_plat_format(p->message, sizeof p->message, "%s not found (%s)", looked_for, why_absent);
+        ia_hw_platform_format(p->message, sizeof p->message, "%s not found (%s)", looked_for,
+                              why_absent);
     }
     return NULL;
 }
-
-static void ia_plat_device_init(ia_hw_device *d, int index)
-{
-    memset(d, 0, sizeof *d);
-    d->index = index;
-    d->compute_major = d->compute_minor = IA_HW_NO_VALUE;
-    d->multiprocessors = IA_HW_NO_VALUE;
-    d->power_limit_w = d->temperature_c = IA_HW_NO_VALUE;
-    d->clock_sm_mhz = d->clock_mem_mhz = IA_HW_NO_VALUE;
-    d->clock_sm_max_mhz = d->clock_mem_max_mhz = IA_HW_NO_VALUE;
-}
-
-/* A larger count can only come from a broken library. */
-#define IA_PLAT_MAX_DEVICES 4096
 
 /* ------------------------------------------------- ROCm (hip_runtime_api.h) */
 
@@ -145,14 +71,14 @@ static void ia_hip_fail(ia_hw_platform *p, const ia_hip_api *api, ia_hw_status s
     const char *name = api->get_error_name ? api->get_error_name(rc) : NULL;
     const char *text = api->get_error_string ? api->get_error_string(rc) : NULL;
     p->status = status;
-    ia_plat_format(p->message, sizeof p->message, "%s failed: %s (%d): %s", function,
-                   name ? name : "hipError_t", rc, text ? text : "no description from HIP");
+    ia_hw_platform_format(p->message, sizeof p->message, "%s failed: %s (%d): %s", function,
+                          name ? name : "hipError_t", rc, text ? text : "no description from HIP");
 }
 
 static bool ia_hip_read_device(const ia_hip_api *api, ia_hw_platform *p, int index)
 {
     ia_hw_device *d = &p->devices[index];
-    ia_plat_device_init(d, index);
+    ia_hw_device_init(d, index);
     ia_hip_error rc = api->device_get_name(d->name, (int)sizeof d->name, index);
     if (rc != IA_HIP_SUCCESS) {
         ia_hip_fail(p, api, IA_HW_ERROR, "hipDeviceGetName", rc);
@@ -199,7 +125,7 @@ void ia_hw_detect_rocm(ia_hw_source *src, ia_hw_platform *p)
      * layout between ROCm releases, and a mismatched struct corrupts memory. */
     ia_hip_api api;
     memset(&api, 0, sizeof api);
-    const ia_plat_symbol syms[] = {
+    const ia_hw_symbol syms[] = {
         {"hipGetDeviceCount", &api.get_device_count, true},
         {"hipDeviceGetName", &api.device_get_name, true},
         {"hipDeviceTotalMem", &api.device_total_mem, true},
@@ -209,10 +135,11 @@ void ia_hw_detect_rocm(ia_hw_source *src, ia_hw_platform *p)
         {"hipGetErrorName", &api.get_error_name, false},
         {"hipGetErrorString", &api.get_error_string, false},
     };
-    const char *missing = ia_plat_resolve(src, lib, syms, sizeof syms / sizeof syms[0]);
-    if (missing) {
+    char missing[160];
+    if (ia_hw_resolve_symbols(src, lib, syms, sizeof syms / sizeof syms[0], missing,
+                              sizeof missing)) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message, "%s: symbol %s not found", soname, missing);
+        ia_hw_platform_format(p->message, sizeof p->message, "%s: %s", soname, missing);
         src->lib_close(src, lib);
         return;
     }
@@ -221,32 +148,33 @@ void ia_hw_detect_rocm(ia_hw_source *src, ia_hw_platform *p)
     ia_hip_error rc = api.get_device_count(&count);
     if (rc == IA_HIP_ERROR_NO_DEVICE || (rc == IA_HIP_SUCCESS && count <= 0)) {
         p->status = IA_HW_ABSENT;
-        ia_plat_format(p->message, sizeof p->message,
-                       "the HIP runtime (%s) is installed but hipGetDeviceCount found no device",
-                       soname);
+        ia_hw_platform_format(
+            p->message, sizeof p->message,
+            "the HIP runtime (%s) is installed but hipGetDeviceCount found no device", soname);
     } else if (rc != IA_HIP_SUCCESS) {
         ia_hip_fail(p, &api, IA_HW_ERROR, "hipGetDeviceCount", rc);
-    } else if (count > IA_PLAT_MAX_DEVICES) {
+    } else if (count > IA_HW_MAX_DEVICES) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message,
-                       "hipGetDeviceCount returned an implausible %d devices", count);
+        ia_hw_platform_format(p->message, sizeof p->message,
+                              "hipGetDeviceCount returned an implausible %d devices", count);
     } else if (!(p->devices = calloc((size_t)count, sizeof *p->devices))) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message, "out of memory for %d HIP devices", count);
+        ia_hw_platform_format(p->message, sizeof p->message, "out of memory for %d HIP devices",
+                              count);
     } else {
         int version = 0;
         /* HIP encodes 6.0.32830 as 60032830: major * 1e7 + minor * 1e5 + patch. */
         if (api.driver_get_version(&version) == IA_HIP_SUCCESS && version > 0)
-            ia_plat_format(p->version, sizeof p->version, "%d.%d.%d", version / 10000000,
-                           version / 100000 % 100, version % 100000);
+            ia_hw_platform_format(p->version, sizeof p->version, "%d.%d.%d", version / 10000000,
+                                  version / 100000 % 100, version % 100000);
         bool ok = true;
         for (int i = 0; i < count && ok; i++)
             ok = ia_hip_read_device(&api, p, i);
         if (ok) {
             p->device_count = count;
             p->status = IA_HW_AVAILABLE;
-            ia_plat_format(p->message, sizeof p->message,
-                           "power, temperature and clocks are not read for AMD devices yet");
+            ia_hw_platform_format(p->message, sizeof p->message,
+                                  "power, temperature and clocks are not read for AMD devices yet");
         } else {
             free(p->devices);
             p->devices = NULL;
@@ -288,9 +216,9 @@ static void ia_ov_fail(ia_hw_platform *p, const ia_ov_api *api, const char *func
     const char *info = api->get_error_info ? api->get_error_info(rc) : NULL;
     const char *last = api->get_last_err_msg ? api->get_last_err_msg() : NULL;
     p->status = IA_HW_ERROR;
-    ia_plat_format(p->message, sizeof p->message, "%s failed: status %d (%s)%s%s", function, rc,
-                   info ? info : "no description from OpenVINO", last && *last ? ": " : "",
-                   last && *last ? last : "");
+    ia_hw_platform_format(p->message, sizeof p->message, "%s failed: status %d (%s)%s%s", function,
+                          rc, info ? info : "no description from OpenVINO",
+                          last && *last ? ": " : "", last && *last ? last : "");
 }
 
 static void ia_ov_list_devices(const ia_ov_api *api, const ia_ov_core *core, ia_hw_platform *p)
@@ -304,27 +232,28 @@ static void ia_ov_list_devices(const ia_ov_api *api, const ia_ov_core *core, ia_
     size_t n = list.devices ? list.size : 0;
     if (n == 0) {
         p->status = IA_HW_ABSENT;
-        ia_plat_format(p->message, sizeof p->message,
-                       "OpenVINO %s loaded but reports no devices (no device plugins installed)",
-                       p->version);
-    } else if (n > IA_PLAT_MAX_DEVICES) {
+        ia_hw_platform_format(
+            p->message, sizeof p->message,
+            "OpenVINO %s loaded but reports no devices (no device plugins installed)", p->version);
+    } else if (n > IA_HW_MAX_DEVICES) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message,
-                       "ov_core_get_available_devices returned an implausible %zu devices", n);
+        ia_hw_platform_format(p->message, sizeof p->message,
+                              "ov_core_get_available_devices returned an implausible %zu devices",
+                              n);
     } else if (!(p->devices = calloc(n, sizeof *p->devices))) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message, "out of memory for %zu OpenVINO devices",
-                       n);
+        ia_hw_platform_format(p->message, sizeof p->message,
+                              "out of memory for %zu OpenVINO devices", n);
     } else {
         for (size_t i = 0; i < n; i++) {
-            ia_plat_device_init(&p->devices[i], (int)i);
-            ia_plat_format(p->devices[i].name, sizeof p->devices[i].name, "%s",
-                           list.devices[i] ? list.devices[i] : "");
+            ia_hw_device_init(&p->devices[i], (int)i);
+            ia_hw_platform_format(p->devices[i].name, sizeof p->devices[i].name, "%s",
+                                  list.devices[i] ? list.devices[i] : "");
         }
         p->device_count = (int)n;
         p->status = IA_HW_AVAILABLE;
-        ia_plat_format(p->message, sizeof p->message,
-                       "devices as OpenVINO names them; memory and clocks not reported");
+        ia_hw_platform_format(p->message, sizeof p->message,
+                              "devices as OpenVINO names them; memory and clocks not reported");
     }
     api->available_devices_free(&list);
 }
@@ -350,7 +279,7 @@ void ia_hw_detect_openvino(ia_hw_source *src, ia_hw_platform *p)
 
     ia_ov_api api;
     memset(&api, 0, sizeof api);
-    const ia_plat_symbol syms[] = {
+    const ia_hw_symbol syms[] = {
         {"ov_get_openvino_version", &api.get_openvino_version, true},
         {"ov_version_free", &api.version_free, true},
         {"ov_core_create", &api.core_create, true},
@@ -360,10 +289,11 @@ void ia_hw_detect_openvino(ia_hw_source *src, ia_hw_platform *p)
         {"ov_get_error_info", &api.get_error_info, false},
         {"ov_get_last_err_msg", &api.get_last_err_msg, false},
     };
-    const char *missing = ia_plat_resolve(src, lib, syms, sizeof syms / sizeof syms[0]);
-    if (missing) {
+    char missing[160];
+    if (ia_hw_resolve_symbols(src, lib, syms, sizeof syms / sizeof syms[0], missing,
+                              sizeof missing)) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message, "%s: symbol %s not found", soname, missing);
+        ia_hw_platform_format(p->message, sizeof p->message, "%s: %s", soname, missing);
         src->lib_close(src, lib);
         return;
     }
@@ -375,8 +305,8 @@ void ia_hw_detect_openvino(ia_hw_source *src, ia_hw_platform *p)
         src->lib_close(src, lib);
         return;
     }
-    ia_plat_format(p->version, sizeof p->version, "%s",
-                   version.buildNumber ? version.buildNumber : "");
+    ia_hw_platform_format(p->version, sizeof p->version, "%s",
+                          version.buildNumber ? version.buildNumber : "");
     api.version_free(&version);
 
     ia_ov_core *core = NULL;
@@ -422,12 +352,12 @@ static void *ia_qnn_open(ia_hw_source *src, const char *soname, const char *symb
     *lib = src->lib_open(src, soname, &err);
     if (!*lib) {
         if (err.status != IA_OK && err.status != IA_ERR_NOT_FOUND)
-            ia_plat_append(problems, size, "; ", "%s", err.message);
+            ia_hw_platform_append(problems, size, "; ", "%s", err.message);
         return NULL;
     }
     void *sym = src->lib_symbol(src, *lib, symbol);
     if (!sym) {
-        ia_plat_append(problems, size, "; ", "%s: symbol %s not found", soname, symbol);
+        ia_hw_platform_append(problems, size, "; ", "%s: symbol %s not found", soname, symbol);
         src->lib_close(src, *lib);
         *lib = NULL;
     }
@@ -454,15 +384,15 @@ void ia_hw_detect_qnn(ia_hw_source *src, ia_hw_platform *p)
         uint32_t n = 0;
         ia_qnn_error rc = get_providers(&providers, &n);
         if (rc != 0 || !providers || n == 0 || !providers[0]) {
-            ia_plat_append(problems, sizeof problems, "; ",
-                           "%s: QnnInterface_getProviders failed: error %u, %u providers",
-                           backends[i], (unsigned)(rc & 0xffffu), (unsigned)n);
+            ia_hw_platform_append(problems, sizeof problems, "; ",
+                                  "%s: QnnInterface_getProviders failed: error %u, %u providers",
+                                  backends[i], (unsigned)(rc & 0xffffu), (unsigned)n);
         } else {
             const ia_qnn_version *v = &providers[0]->core_api_version;
             if (!found[0])
-                ia_plat_format(p->version, sizeof p->version, "%u.%u.%u", (unsigned)v->major,
-                               (unsigned)v->minor, (unsigned)v->patch);
-            ia_plat_append(found, sizeof found, ", ", "%s", backends[i]);
+                ia_hw_platform_format(p->version, sizeof p->version, "%u.%u.%u", (unsigned)v->major,
+                                      (unsigned)v->minor, (unsigned)v->patch);
+            ia_hw_platform_append(found, sizeof found, ", ", "%s", backends[i]);
         }
         src->lib_close(src, lib);
     }
@@ -476,27 +406,28 @@ void ia_hw_detect_qnn(ia_hw_source *src, ia_hw_platform *p)
 
     if (found[0]) {
         p->status = IA_HW_AVAILABLE;
-        ia_plat_format(p->library, sizeof p->library, "%s%s%s", found, have_system ? ", " : "",
-                       have_system ? system_lib : "");
-        ia_plat_format(p->message, sizeof p->message,
-                       "QNN backend libraries found: %s; devices are not enumerated (that needs "
-                       "a backend to be created)",
-                       found);
+        ia_hw_platform_format(p->library, sizeof p->library, "%s%s%s", found,
+                              have_system ? ", " : "", have_system ? system_lib : "");
+        ia_hw_platform_format(
+            p->message, sizeof p->message,
+            "QNN backend libraries found: %s; devices are not enumerated (that needs "
+            "a backend to be created)",
+            found);
         if (problems[0])
-            ia_plat_append(p->message, sizeof p->message, "; ", "also: %s", problems);
+            ia_hw_platform_append(p->message, sizeof p->message, "; ", "also: %s", problems);
         return;
     }
-    ia_plat_format(p->library, sizeof p->library, "%s, %s, %s, %s", backends[0], backends[1],
-                   backends[2], system_lib);
+    ia_hw_platform_format(p->library, sizeof p->library, "%s, %s, %s, %s", backends[0], backends[1],
+                          backends[2], system_lib);
     if (problems[0]) {
         p->status = IA_HW_ERROR;
-        ia_plat_format(p->message, sizeof p->message, "no usable QNN backend: %s", problems);
+        ia_hw_platform_format(p->message, sizeof p->message, "no usable QNN backend: %s", problems);
     } else {
         p->status = IA_HW_ABSENT;
-        ia_plat_format(p->message, sizeof p->message,
-                       "Qualcomm AI Engine Direct not found: none of %s, %s, %s%s", backends[0],
-                       backends[1], backends[2],
-                       have_system ? " (libQnnSystem.so is there, but no backend)" : "");
+        ia_hw_platform_format(p->message, sizeof p->message,
+                              "Qualcomm AI Engine Direct not found: none of %s, %s, %s%s",
+                              backends[0], backends[1], backends[2],
+                              have_system ? " (libQnnSystem.so is there, but no backend)" : "");
     }
 }
 
@@ -507,11 +438,11 @@ void ia_hw_detect_mps(ia_hw_source *src, ia_hw_platform *p)
     (void)src;
     p->status = IA_HW_UNSUPPORTED;
 #ifdef __APPLE__
-    ia_plat_format(p->message, sizeof p->message,
-                   "Metal Performance Shaders: detection not implemented on macOS yet");
+    ia_hw_platform_format(p->message, sizeof p->message,
+                          "Metal Performance Shaders: detection not implemented on macOS yet");
 #else
-    ia_plat_format(p->message, sizeof p->message,
-                   "Metal Performance Shaders exist only on Apple systems");
+    ia_hw_platform_format(p->message, sizeof p->message,
+                          "Metal Performance Shaders exist only on Apple systems");
 #endif
 }
 
@@ -519,7 +450,8 @@ void ia_hw_detect_browser(ia_hw_source *src, ia_hw_platform *p)
 {
     (void)src;
     p->status = IA_HW_UNSUPPORTED;
-    ia_plat_format(p->message, sizeof p->message,
-                   "browser platform: not reachable from a native process; measured through a "
-                   "browser runner (not yet available)");
+    ia_hw_platform_format(
+        p->message, sizeof p->message,
+        "browser platform: not reachable from a native process; measured through a "
+        "browser runner (not yet available)");
 }
