@@ -14,79 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hw/hw_internal.h"
-
-/* A scratch copy of a fixture tree that a test may damage. */
-typedef struct scratch {
-    char root[256];
-} scratch;
-
-static void scratch_copy(scratch *s, const char *fixture)
-{
-    snprintf(s->root, sizeof s->root, "/tmp/ia-hw-test-XXXXXX");
-    assert_non_null(mkdtemp(s->root));
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cp -r '%s/hw/%s/.' '%s/'", getenv("IA_FIXTURES"), fixture, s->root);
-    assert_int_equal(system(cmd), 0);
-}
-
-static void scratch_write(scratch *s, const char *path, const char *text)
-{
-    char full[1024];
-    snprintf(full, sizeof full, "%s%s", s->root, path);
-    assert_int_equal(ia_file_write_all(full, text, strlen(text), NULL), IA_OK);
-}
-
-static void scratch_remove(scratch *s, const char *path)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s%s'", s->root, path);
-    assert_int_equal(system(cmd), 0);
-}
-
-/* Replaces a file by a folder of the same name: reading it fails with EISDIR,
- * which, unlike chmod 000, also fails for root. */
-static void scratch_make_unreadable(scratch *s, const char *path)
-{
-    scratch_remove(s, path);
-    char full[1024];
-    snprintf(full, sizeof full, "%s%s", s->root, path);
-    assert_int_equal(mkdir(full, 0755), 0);
-}
-
-static void scratch_free(scratch *s)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->root);
-    assert_int_equal(system(cmd), 0);
-}
-
-static ia_hw_report *detect(const char *root, const char *lib_dir, bool platforms)
-{
-    ia_error err;
-    ia_hw_source *src = ia_hw_source_dir(root, lib_dir, &err);
-    assert_non_null(src);
-    ia_hw_options opts = {.skip_platforms = !platforms};
-    ia_hw_report *r = NULL;
-    ia_status st = ia_hw_detect(src, &opts, &r, &err);
-    ia_hw_source_free(src);
-    assert_int_equal(st, IA_OK);
-    return r;
-}
-
-static bool has_warning(const ia_hw_report *r, const char *needle)
-{
-    for (int i = 0; i < r->warning_count; i++)
-        if (strstr(r->warnings[i], needle))
-            return true;
-    return false;
-}
-
-static void print_warnings(const ia_hw_report *r)
-{
-    for (int i = 0; i < r->warning_count; i++)
-        print_message("  warning: %s\n", r->warnings[i]);
-}
+#include "hw_test_support.h"
 
 static void test_empty_tree_fails_clearly(void **state)
 {
@@ -106,15 +34,14 @@ static void test_empty_tree_fails_clearly(void **state)
 
 static void test_garbage_cgroup_files(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
     const char *leaf = "/sys/fs/cgroup/memory/process_api/f151d5d113182cfdf9cee401729c358b";
     char path[512];
     snprintf(path, sizeof path, "%s/memory.limit_in_bytes", leaf);
-    scratch_write(&s, path, "lots\n");
-    scratch_write(&s, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "\x01\x02garbage");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch_write(s, path, "lots\n");
+    scratch_write(s, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "\x01\x02garbage");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     print_warnings(r);
     assert_true(has_warning(r, "memory.limit_in_bytes: expected \"max\" or a number"));
     assert_true(has_warning(r, "cpu.cfs_quota_us: expected an integer"));
@@ -122,35 +49,31 @@ static void test_garbage_cgroup_files(void **state)
     assert_true(r->cpu.cgroup_cpu_quota < 0);
     assert_int_equal(r->cpu.effective_cpus, 2);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static void test_garbage_cgroup_v2_cpu_max(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
-    scratch_write(&s, "/proc/self/cgroup", "0::/box\n");
-    scratch_write(&s, "/proc/self/mountinfo",
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
+    scratch_write(s, "/proc/self/cgroup", "0::/box\n");
+    scratch_write(s, "/proc/self/mountinfo",
                   "41 31 0:38 / /sys/fs/cgroup rw,relatime - cgroup2 cgroup2 rw\n");
-    scratch_write(&s, "/sys/fs/cgroup/box/cpu.max", "half 100000\n");
-    scratch_write(&s, "/sys/fs/cgroup/box/memory.max", "-5\n");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch_write(s, "/sys/fs/cgroup/box/cpu.max", "half 100000\n");
+    scratch_write(s, "/sys/fs/cgroup/box/memory.max", "-5\n");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     print_warnings(r);
     assert_true(has_warning(r, "/sys/fs/cgroup/box/cpu.max: expected \"QUOTA PERIOD\""));
     assert_true(r->cpu.cgroup_cpu_quota < 0);
     assert_true(r->memory.cgroup_limit_bytes < 0);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static void test_missing_sysfs_falls_back_and_says_so(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
-    scratch_remove(&s, "/sys");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
+    scratch_remove(s, "/sys");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     print_warnings(r);
     /* Online CPUs come from cpuinfo's processor lines instead. */
     assert_int_equal(r->cpu.logical_cores, 2);
@@ -159,17 +82,15 @@ static void test_missing_sysfs_falls_back_and_says_so(void **state)
     assert_int_equal(r->cpu.physical_cores, 2);
     assert_int_equal(r->cpu.cache_count, 0);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static void test_unreadable_files(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
-    scratch_make_unreadable(&s, "/proc/meminfo");
-    scratch_make_unreadable(&s, "/sys/devices/system/cpu/cpu0/cache/index2/size");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
+    scratch_make_unreadable(s, "/proc/meminfo");
+    scratch_make_unreadable(s, "/sys/devices/system/cpu/cpu0/cache/index2/size");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     print_warnings(r);
     assert_true(has_warning(r, "/proc/meminfo: Is a directory"));
     assert_true(has_warning(r, "index2/size: Is a directory"));
@@ -177,19 +98,17 @@ static void test_unreadable_files(void **state)
     assert_int_equal(r->cpu.cache_count, 3);
     assert_int_equal(r->cpu.logical_cores, 2);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static void test_garbage_probe_files(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
-    scratch_write(&s, "/ia-probe/cpuid", "this is not a cpuid dump\n");
-    scratch_write(&s, "/ia-probe/affinity", "zero to seven\n");
-    scratch_write(&s, "/sys/devices/system/cpu/online", "0-\n");
-    scratch_write(&s, "/sys/devices/system/cpu/cpu0/cache/index0/size", "big\n");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
+    scratch_write(s, "/ia-probe/cpuid", "this is not a cpuid dump\n");
+    scratch_write(s, "/ia-probe/affinity", "zero to seven\n");
+    scratch_write(s, "/sys/devices/system/cpu/online", "0-\n");
+    scratch_write(s, "/sys/devices/system/cpu/cpu0/cache/index0/size", "big\n");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     print_warnings(r);
     assert_true(has_warning(r, "/ia-probe/cpuid: line 1"));
     assert_true(has_warning(r, "features taken from the kernel's /proc/cpuinfo flags"));
@@ -203,39 +122,34 @@ static void test_garbage_probe_files(void **state)
     assert_int_equal(r->cpu.logical_cores, 2);
     assert_int_equal(r->cpu.usable_cpus, 2);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static void test_xcr0_unavailable_means_no_avx(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
-    scratch_write(&s, "/ia-probe/xcr0", "unavailable: OSXSAVE not set\n");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
+    scratch_write(s, "/ia-probe/xcr0", "unavailable: OSXSAVE not set\n");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     assert_true(has_warning(r, "/ia-probe/xcr0: unavailable"));
     assert_true(r->cpu.features[IA_CPU_SSE4_2]);
     assert_false(r->cpu.features[IA_CPU_AVX]);
     assert_false(r->cpu.features[IA_CPU_AVX2]);
     assert_false(r->cpu.features[IA_CPU_AVX512F]);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static void test_truncated_and_binary_cpuinfo(void **state)
 {
-    (void)state;
-    scratch s;
-    scratch_copy(&s, "zen5-kvm");
-    scratch_remove(&s, "/ia-probe/cpuid");
-    scratch_write(&s, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: Genu");
-    ia_hw_report *r = detect(s.root, NULL, false);
+    scratch *s = *state;
+    scratch_copy(s, "zen5-kvm");
+    scratch_remove(s, "/ia-probe/cpuid");
+    scratch_write(s, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: Genu");
+    ia_hw_report *r = detect_tree(s->root, NULL, false);
     print_warnings(r);
     assert_true(has_warning(r, "/ia-probe/cpuid"));
     assert_string_equal(r->cpu.vendor, "Genu");
     assert_false(r->cpu.features[IA_CPU_AVX]);
     ia_hw_report_free(r);
-    scratch_free(&s);
 }
 
 static const ia_hw_platform *find(const ia_hw_report *r, const char *name)
@@ -253,8 +167,8 @@ static void test_cuda_library_without_symbols(void **state)
     char lib_dir[512];
     snprintf(lib_dir, sizeof lib_dir, "%s/broken", getenv("IA_TEST_LIBS"));
     char root[512];
-    snprintf(root, sizeof root, "%s/hw/zen5-kvm", getenv("IA_FIXTURES"));
-    ia_hw_report *r = detect(root, lib_dir, true);
+    fixture_path(root, sizeof root, "zen5-kvm");
+    ia_hw_report *r = detect_tree(root, lib_dir, true);
     const ia_hw_platform *cuda = find(r, "cuda");
     print_message("  cuda: %s: %s\n", ia_hw_status_name(cuda->status), cuda->message);
     assert_int_equal(cuda->status, IA_HW_ERROR);
@@ -270,8 +184,8 @@ static void test_cuda_library_whose_init_fails(void **state)
     char lib_dir[512];
     snprintf(lib_dir, sizeof lib_dir, "%s/failing", getenv("IA_TEST_LIBS"));
     char root[512];
-    snprintf(root, sizeof root, "%s/hw/zen5-kvm", getenv("IA_FIXTURES"));
-    ia_hw_report *r = detect(root, lib_dir, true);
+    fixture_path(root, sizeof root, "zen5-kvm");
+    ia_hw_report *r = detect_tree(root, lib_dir, true);
     const ia_hw_platform *cuda = find(r, "cuda");
     print_message("  cuda: %s: %s\n", ia_hw_status_name(cuda->status), cuda->message);
     assert_int_equal(cuda->status, IA_HW_ERROR);
@@ -284,8 +198,8 @@ static void test_no_libraries_means_absent(void **state)
 {
     (void)state;
     char root[512];
-    snprintf(root, sizeof root, "%s/hw/zen5-kvm", getenv("IA_FIXTURES"));
-    ia_hw_report *r = detect(root, NULL, true);
+    fixture_path(root, sizeof root, "zen5-kvm");
+    ia_hw_report *r = detect_tree(root, NULL, true);
     const char *absent[] = {"cuda", "rocm", "openvino", "qnn"};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
         const ia_hw_platform *p = find(r, absent[i]);
@@ -302,7 +216,7 @@ static void test_dir_source_refuses_paths_that_climb_out(void **state)
 {
     (void)state;
     char root[512];
-    snprintf(root, sizeof root, "%s/hw/zen5-kvm", getenv("IA_FIXTURES"));
+    fixture_path(root, sizeof root, "zen5-kvm");
     ia_error err;
     ia_hw_source *src = ia_hw_source_dir(root, NULL, &err);
     char *data = NULL;
@@ -321,13 +235,13 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_tree_fails_clearly),
-        cmocka_unit_test(test_garbage_cgroup_files),
-        cmocka_unit_test(test_garbage_cgroup_v2_cpu_max),
-        cmocka_unit_test(test_missing_sysfs_falls_back_and_says_so),
-        cmocka_unit_test(test_unreadable_files),
-        cmocka_unit_test(test_garbage_probe_files),
-        cmocka_unit_test(test_xcr0_unavailable_means_no_avx),
-        cmocka_unit_test(test_truncated_and_binary_cpuinfo),
+        cmocka_unit_test_setup_teardown(test_garbage_cgroup_files, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_cgroup_v2_cpu_max, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_sysfs_falls_back_and_says_so, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_unreadable_files, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_probe_files, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_xcr0_unavailable_means_no_avx, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_and_binary_cpuinfo, scratch_setup, scratch_teardown),
         cmocka_unit_test(test_cuda_library_without_symbols),
         cmocka_unit_test(test_cuda_library_whose_init_fails),
         cmocka_unit_test(test_no_libraries_means_absent),

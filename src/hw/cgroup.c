@@ -179,10 +179,10 @@ void ia_hw_detect_cgroup_cpu(ia_hw_source *src, ia_hw_report *r)
     } while (parent_dir(dir, cg.mount));
 }
 
-bool ia_hw_cgroup_memory(ia_hw_source *src, ia_hw_report *r, int64_t *limit, int64_t *usage)
+bool ia_hw_cgroup_memory(ia_hw_source *src, ia_hw_report *r, int64_t *limit, int64_t *room)
 {
     *limit = -1;
-    *usage = -1;
+    *room = -1;
     cgroup_dir cg;
     if (!find_cgroup(src, r, "memory", &cg))
         return false;
@@ -190,15 +190,19 @@ bool ia_hw_cgroup_memory(ia_hw_source *src, ia_hw_report *r, int64_t *limit, int
     const char *usage_name = cg.version == 2 ? "memory.current" : "memory.usage_in_bytes";
     char dir[2048], path[2200];
     ia_hw_copy(dir, sizeof dir, cg.leaf);
-    snprintf(path, sizeof path, "%s/%s", dir, usage_name);
-    int64_t u;
-    if (read_limit(src, r, path, &u))
-        *usage = u;
     do {
-        int64_t v;
+        int64_t level_limit, usage;
         snprintf(path, sizeof path, "%s/%s", dir, limit_name);
-        if (read_limit(src, r, path, &v) && v >= 0 && (*limit < 0 || v < *limit))
-            *limit = v;
+        if (!read_limit(src, r, path, &level_limit) || level_limit < 0)
+            continue;
+        if (*limit < 0 || level_limit < *limit)
+            *limit = level_limit;
+        snprintf(path, sizeof path, "%s/%s", dir, usage_name);
+        if (read_limit(src, r, path, &usage) && usage >= 0) {
+            int64_t level_room = usage < level_limit ? level_limit - usage : 0;
+            if (*room < 0 || level_room < *room)
+                *room = level_room;
+        }
     } while (parent_dir(dir, cg.mount));
     return true;
 }

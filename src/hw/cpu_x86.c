@@ -4,6 +4,7 @@
  * process permission to use the tiles (arch_prctl). */
 #include "hw_internal.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,7 @@ void ia_hw_detect_cpu_x86(ia_hw_source *src, ia_hw_report *r)
         identity_from_cpuid(t, cpu);
         uint64_t xcr0 = 0;
         char *x = ia_hw_read(src, r, "/ia-probe/xcr0", false);
-        if (x && sscanf(x, "%lx", &xcr0) != 1) {
+        if (x && sscanf(x, "%" SCNx64, &xcr0) != 1) {
             ia_hw_warn(r, "/ia-probe/xcr0: %s; AVX and later features count as unusable",
                        ia_hw_trim(x));
             xcr0 = 0;

@@ -2,6 +2,7 @@
  * the report's memory. */
 #include "hw_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,14 +80,13 @@ ia_status ia_hw_detect(ia_hw_source *src, const ia_hw_options *opts, ia_hw_repor
     else
         ia_hw_warn(r, "CPU architecture %s: identity and features not detected", cpu->arch);
     ia_hw_detect_topology(src, r);
-    ia_hw_detect_caches(src, r);
     ia_hw_detect_frequency(src, r);
     ia_hw_detect_cgroup_cpu(src, r);
     ia_hw_detect_memory(src, r);
 
     cpu->effective_cpus = cpu->usable_cpus;
     if (cpu->cgroup_cpu_quota > 0) {
-        int quota_cpus = (int)(cpu->cgroup_cpu_quota + 0.999);
+        int quota_cpus = (int)ceil(cpu->cgroup_cpu_quota);
         if (quota_cpus < cpu->effective_cpus)
             cpu->effective_cpus = quota_cpus > 0 ? quota_cpus : 1;
     }

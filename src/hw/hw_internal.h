@@ -46,8 +46,7 @@ void ia_hw_dl_close(ia_hw_source *src, void *lib);
 /* The stages of detection, in the order ia_hw_detect runs them. */
 void ia_hw_detect_cpu_x86(ia_hw_source *src, ia_hw_report *r);
 void ia_hw_detect_cpu_arm(ia_hw_source *src, ia_hw_report *r);
-void ia_hw_detect_topology(ia_hw_source *src, ia_hw_report *r);
-void ia_hw_detect_caches(ia_hw_source *src, ia_hw_report *r);
+void ia_hw_detect_topology(ia_hw_source *src, ia_hw_report *r); /* and caches */
 void ia_hw_detect_frequency(ia_hw_source *src, ia_hw_report *r);
 void ia_hw_detect_cgroup_cpu(ia_hw_source *src, ia_hw_report *r);
 void ia_hw_detect_memory(ia_hw_source *src, ia_hw_report *r);
@@ -101,9 +100,11 @@ void ia_hw_detect_qnn(ia_hw_source *src, ia_hw_platform *p);
 void ia_hw_detect_mps(ia_hw_source *src, ia_hw_platform *p);
 void ia_hw_detect_browser(ia_hw_source *src, ia_hw_platform *p); /* webgpu, webnn */
 
-/* The memory limit and usage of this process's cgroup (the tightest limit on
- * the way up to the root). False when no cgroup memory controller is found;
- * limit < 0 when unlimited. */
-bool ia_hw_cgroup_memory(ia_hw_source *src, ia_hw_report *r, int64_t *limit, int64_t *usage);
+/* The memory limits of this process's cgroup, checked from its folder up to
+ * the root: *limit is the tightest limit (< 0 when none) and *room the least
+ * (limit - usage) over the levels that have a limit, since a parent's limit
+ * is shared with its other children (< 0 when unknown). False when no cgroup
+ * memory controller is found. */
+bool ia_hw_cgroup_memory(ia_hw_source *src, ia_hw_report *r, int64_t *limit, int64_t *room);
 
 #endif

@@ -37,14 +37,13 @@ void ia_hw_detect_memory(ia_hw_source *src, ia_hw_report *r)
     }
     m->total_bytes = m->host_total_bytes;
 
-    int64_t limit, usage;
-    if (ia_hw_cgroup_memory(src, r, &limit, &usage) && limit >= 0) {
+    int64_t limit, room;
+    if (ia_hw_cgroup_memory(src, r, &limit, &room) && limit >= 0) {
         m->cgroup_limit_bytes = limit;
         if (m->total_bytes == 0 || (uint64_t)limit < m->total_bytes)
             m->total_bytes = (uint64_t)limit;
-        uint64_t room = usage >= 0 && usage < limit ? (uint64_t)(limit - usage) : 0;
-        if (usage >= 0 && room < m->available_bytes)
-            m->available_bytes = room;
+        if (room >= 0 && (uint64_t)room < m->available_bytes)
+            m->available_bytes = (uint64_t)room;
     }
     if (m->available_bytes > m->total_bytes)
         m->available_bytes = m->total_bytes;

@@ -435,5 +435,7 @@ void ia_hw_detect_cuda(ia_hw_source *src, ia_hw_platform *p)
     }
     ia_hw_platform_format(p->library, sizeof p->library, "%s", soname);
     ia_cuda_query(src, lib, soname, p);
-    src->lib_close(src, lib);
+    /* libcuda stays loaded: after cuInit the driver runs threads of its own,
+     * and unloading its code under them can crash the process at exit.
+     * dlopen counts references, so detecting again reuses this handle. */
 }

@@ -15,6 +15,8 @@ static bool cpu_is_set(const unsigned char *bitmap, int cpu)
     return bitmap[cpu / 8] & (1u << (cpu % 8));
 }
 
+static void detect_caches(ia_hw_source *src, ia_hw_report *r, const unsigned char *online);
+
 /* Online CPUs as a bitmap; from sysfs, else from cpuinfo's processor lines. */
 static int online_cpus(ia_hw_source *src, ia_hw_report *r, unsigned char *bitmap)
 {
@@ -102,6 +104,8 @@ void ia_hw_detect_topology(ia_hw_source *src, ia_hw_report *r)
         cpu->threads_per_core = (cpu->logical_cores + cpu->physical_cores - 1) / cpu->physical_cores;
     cpu->smt = cpu->threads_per_core > 1;
 
+    detect_caches(src, r, bitmap);
+
     /* The CPUs this process may use: the affinity mask. */
     char *affinity = ia_hw_read(src, r, "/ia-probe/affinity", false);
     int usable = affinity ? ia_hw_parse_cpu_list(affinity, bitmap, IA_HW_MAX_CPUS) : -1;
@@ -115,7 +119,6 @@ void ia_hw_detect_topology(ia_hw_source *src, ia_hw_report *r)
         cpu->usable_cpus = cpu->logical_cores;
     }
     free(affinity);
-    free(bitmap);
 
     /* NUMA: a kernel without NUMA support has one node and no node folder. */
     char *nodes = ia_hw_read(src, r, "/sys/devices/system/node/online", true);
@@ -129,6 +132,7 @@ void ia_hw_detect_topology(ia_hw_source *src, ia_hw_report *r)
             ia_hw_warn(r, "/sys/devices/system/node/online: not a node list; assuming one node");
         free(nodes);
     }
+    free(bitmap);
 }
 
 /* "48K", "32768K", "2M", or plain bytes. */
@@ -149,9 +153,10 @@ static bool parse_size(const char *text, uint64_t *bytes)
     return true;
 }
 
-/* Caches of cpu0, with the instance count taken from the distinct groups of
- * CPUs that share each one across all online CPUs. */
-void ia_hw_detect_caches(ia_hw_source *src, ia_hw_report *r)
+/* Caches of cpu0. Instances are counted over all online CPUs: each CPU that
+ * is the lowest of its own sharing group stands for one instance, which needs
+ * no table of the groups seen and no limit on their number. */
+static void detect_caches(ia_hw_source *src, ia_hw_report *r, const unsigned char *online)
 {
     ia_hw_cpu *cpu = &r->cpu;
     char **names = NULL;
@@ -186,28 +191,30 @@ void ia_hw_detect_caches(ia_hw_source *src, ia_hw_report *r)
         }
         free(size);
 
-        /* Count distinct shared_cpu_list values over the CPUs. */
-        char seen[64][64];
-        int nseen = 0;
-        for (int c = 0; c < cpu->logical_cores && c < IA_HW_MAX_CPUS; c++) {
+        unsigned char *group = malloc(IA_HW_MAX_CPUS / 8);
+        int instances = 0;
+        for (int c = 0; group && c < IA_HW_MAX_CPUS; c++) {
+            if (!cpu_is_set(online, c))
+                continue;
             snprintf(path, sizeof path, SYS_CPU "/cpu%d/cache/%s/shared_cpu_list", c, names[i]);
             char *shared = ia_hw_read(src, r, path, true);
             if (!shared)
                 continue;
-            ia_hw_trim(shared);
-            if (c == 0) {
-                unsigned char map[IA_HW_MAX_CPUS / 8];
-                int n = ia_hw_parse_cpu_list(shared, map, IA_HW_MAX_CPUS);
-                cache.shared_by_cpus = n > 0 ? n : 1;
-            }
-            bool dup = false;
-            for (int k = 0; k < nseen && !dup; k++)
-                dup = strcmp(seen[k], shared) == 0;
-            if (!dup && nseen < 64)
-                ia_hw_copy(seen[nseen++], sizeof seen[0], shared);
+            int n = ia_hw_parse_cpu_list(shared, group, IA_HW_MAX_CPUS);
             free(shared);
+            if (n <= 0)
+                continue;
+            if (c == 0)
+                cache.shared_by_cpus = n;
+            /* Linux drops offline CPUs from the list; a capture may not. */
+            int lowest = 0;
+            while (lowest < IA_HW_MAX_CPUS && !(cpu_is_set(group, lowest) && cpu_is_set(online, lowest)))
+                lowest++;
+            if (lowest == c)
+                instances++;
         }
-        cache.instances = nseen > 0 ? nseen : 1;
+        free(group);
+        cache.instances = instances > 0 ? instances : 1;
         if (cache.shared_by_cpus == 0)
             cache.shared_by_cpus = 1;
         cpu->caches[cpu->cache_count++] = cache;
