@@ -399,6 +399,36 @@ static void test_cgroup_v1_container(void **state)
     ia_hw_report_free(r);
 }
 
+/* ------------------ intel-amx-kvm: a real capture of the GPU machine's host */
+
+/* Captured with `hw --capture` on the 16-vCPU Intel Xeon (family 6, model 207:
+ * Emerald Rapids) that hosts the project's H200, where the kernel granted AMX:
+ * the real-world counterpart of the hand-made intel-smt-amx tree. */
+static void test_intel_amx_kvm_capture(void **state)
+{
+    (void)state;
+    ia_hw_report *r = detect_fixture("intel-amx-kvm");
+    assert_no_warnings(r);
+    assert_string_equal(r->cpu.vendor, "GenuineIntel");
+    assert_int_equal(r->cpu.family, 6);
+    assert_int_equal(r->cpu.model, 207);
+    assert_int_equal(r->cpu.logical_cores, 16);
+    assert_int_equal(r->cpu.physical_cores, 16);
+    assert_true(r->cpu.amx_permission_requested);
+    static const ia_cpu_feature want[] = {
+        IA_CPU_SSE4_2,      IA_CPU_AVX,         IA_CPU_AVX2,        IA_CPU_FMA,
+        IA_CPU_F16C,        IA_CPU_AVX512F,     IA_CPU_AVX512BW,    IA_CPU_AVX512VL,
+        IA_CPU_AVX512_VNNI, IA_CPU_AVX512_BF16, IA_CPU_AVX512_FP16, IA_CPU_AVX_VNNI,
+        IA_CPU_AMX_TILE,    IA_CPU_AMX_INT8,    IA_CPU_AMX_BF16,    IA_CPU_FEATURE_COUNT};
+    assert_features_exactly(&r->cpu, want);
+    assert_int_equal(r->cpu.cache_count, 4);
+    assert_cache(&r->cpu.caches[3], 3, "Unified", 300ull << 20, 1, 16);
+    /* cgroup v2 limit of 128 GiB, above the 125.9 GiB the VM has. */
+    assert_int_equal(r->memory.cgroup_limit_bytes, 128LL << 30);
+    assert_int_equal(r->memory.total_bytes, r->memory.host_total_bytes);
+    ia_hw_report_free(r);
+}
+
 /* ------------------------------------------------ regressions found in review */
 
 /* Online CPUs need not be 0..n-1: with 0,2,5,7 online, each of the four cores
@@ -449,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_cgroup_v2_container),
         cmocka_unit_test_setup_teardown(test_cgroup_v1_container, scratch_setup,
                                         scratch_teardown),
+        cmocka_unit_test(test_intel_amx_kvm_capture),
         cmocka_unit_test_setup_teardown(test_caches_with_offline_cpus, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_cgroup_parent_memory_room, scratch_setup, scratch_teardown),
     };

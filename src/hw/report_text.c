@@ -83,7 +83,9 @@ void ia_hw_report_print(const ia_hw_report *r, FILE *out, bool color)
     fprintf(out, "  %-18s %s total, %s available\n", "usable", a, b);
     if (m->cgroup_limit_bytes >= 0) {
         human_bytes(m->host_total_bytes, a, sizeof a);
-        fprintf(out, "  %-18s %s (cgroup limit applies)\n", "host", a);
+        human_bytes((uint64_t)m->cgroup_limit_bytes, b, sizeof b);
+        fprintf(out, "  %-18s %s on the host, cgroup limit %s%s\n", "limits", a, b,
+                (uint64_t)m->cgroup_limit_bytes < m->host_total_bytes ? " (the tighter)" : "");
     }
     human_bytes(m->hugepage_size_bytes, a, sizeof a);
     fprintf(out, "  %-18s %llu of %llu free (%s pages); transparent: %s\n", "huge pages",

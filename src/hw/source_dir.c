@@ -104,6 +104,31 @@ typedef struct recorder_ctx {
     char out_dir[4096];
 } recorder_ctx;
 
+/* Detection needs only the cgroup mounts; the other lines of mountinfo name
+ * the user's folders and disks, which a capture meant for a bug report should
+ * not carry. */
+static ia_status write_cgroup_mounts(const char *path, const char *mountinfo, ia_error *err)
+{
+    size_t len = strlen(mountinfo);
+    char *kept = malloc(len + 1);
+    if (!kept)
+        return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", path);
+    size_t n = 0;
+    for (const char *line = mountinfo; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t line_len = end ? (size_t)(end - line) + 1 : strlen(line);
+        const char *fstype = strstr(line, " - cgroup");
+        if (fstype && fstype < line + line_len) {
+            memcpy(kept + n, line, line_len);
+            n += line_len;
+        }
+        line += line_len;
+    }
+    ia_status st = ia_file_write_all(path, kept, n, err);
+    free(kept);
+    return st;
+}
+
 static ia_status recorder_read_file(ia_hw_source *src, const char *path, char **data, size_t *len,
                                     ia_error *err)
 {
@@ -116,8 +141,12 @@ static ia_status recorder_read_file(ia_hw_source *src, const char *path, char **
         return st;
     char full[8192];
     ia_error werr;
-    if (root_path(ctx->out_dir, path, full, sizeof full, &werr) != IA_OK ||
-        ia_file_write_all(full, *data, n, &werr) != IA_OK)
+    ia_status wst = root_path(ctx->out_dir, path, full, sizeof full, &werr);
+    if (wst == IA_OK && strcmp(path, "/proc/self/mountinfo") == 0)
+        wst = write_cgroup_mounts(full, *data, &werr);
+    else if (wst == IA_OK)
+        wst = ia_file_write_all(full, *data, n, &werr);
+    if (wst != IA_OK)
         ia_log_warn("capture: %s", werr.message);
     return IA_OK;
 }
