@@ -27,6 +27,7 @@ debian_packages=(
   "pkg-config:/usr/bin/pkg-config"
   "libcjson-dev:/usr/include/cjson/cJSON.h"
   "libcmocka-dev:/usr/include/cmocka.h"
+  "libopenblas-dev:/usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h"
   "npm:/usr/bin/npm"
   "openssl:/usr/bin/openssl"
   "python3:/usr/bin/python3"
