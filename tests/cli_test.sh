@@ -38,7 +38,7 @@ for cmd in $("$bin" --help | awk '/^Commands:/{on=1; next} /^$/{on=0} on{print $
   check "$cmd --help" 0 -- "$bin" "$cmd" --help
   expect "$cmd --help prints usage" grep -q "^Usage: ipfs-accelerate $cmd" "$tmp/out"
   check "$cmd bad option" 2 -- "$bin" "$cmd" --no-such-option
-  check "$cmd stray argument" 2 -- "$bin" "$cmd" stray
+  check "$cmd stray arguments" 2 -- "$bin" "$cmd" stray stray
 done
 
 check "version --json" 0 -- "$bin" version --json

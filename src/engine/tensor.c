@@ -43,10 +43,12 @@ ia_tensor ia_tensor_make(ia_dtype dtype, int ndim, const int64_t *shape, void *d
     t.ndim = ndim;
     for (int d = 0; d < IA_TENSOR_MAX_DIMS; d++)
         t.shape[d] = d < ndim ? shape[d] : 1;
-    int64_t stride = 1;
+    /* Unsigned, so an absurd shape (checked by the caller) cannot overflow
+     * into undefined behaviour here. */
+    uint64_t stride = 1;
     for (int d = ndim - 1; d >= 0; d--) {
-        t.stride[d] = stride;
-        stride *= t.shape[d];
+        t.stride[d] = (int64_t)stride;
+        stride *= (uint64_t)t.shape[d];
     }
     t.data = data;
     return t;
@@ -71,10 +73,10 @@ ia_tensor ia_tensor_f32_4d(float *data, int64_t n0, int64_t n1, int64_t n2, int6
 
 int64_t ia_tensor_numel(const ia_tensor *t)
 {
-    int64_t n = 1;
+    uint64_t n = 1; /* unsigned: a shape from a caller's mistake wraps, never traps */
     for (int d = 0; d < t->ndim; d++)
-        n *= t->shape[d];
-    return n;
+        n *= (uint64_t)t->shape[d];
+    return (int64_t)n;
 }
 
 size_t ia_tensor_nbytes(const ia_tensor *t)

@@ -29,7 +29,9 @@ static void detect_isas(bool *avx2, bool *avx512)
     ia_hw_options opts = {.skip_platforms = true};
     if (src && ia_hw_detect(src, &opts, &r, &err) == IA_OK) {
         const bool *f = r->cpu.features;
-        *avx2 = f[IA_CPU_AVX2] && f[IA_CPU_FMA];
+        /* F16C comes with every AVX2 CPU, but the F16 weight paths use it,
+         * so it is required rather than assumed. */
+        *avx2 = f[IA_CPU_AVX2] && f[IA_CPU_FMA] && f[IA_CPU_F16C];
         *avx512 = *avx2 && f[IA_CPU_AVX512F] && f[IA_CPU_AVX512BW] && f[IA_CPU_AVX512VL];
     }
     ia_hw_report_free(r);
