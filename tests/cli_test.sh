@@ -3,25 +3,7 @@
 # stdout and logs on stderr, JSON that parses, NO_COLOR respected.
 set -u
 bin=$1
-failures=0 passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # check NAME EXPECTED_RC -- COMMAND...
-  local name=$1 want=$2; shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [[ $rc == "$want" ]]; then
-    passes=$((passes + 1))
-  else
-    failures=$((failures + 1))
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  stderr: /' "$tmp/err" | head -5
-  fi
-}
-expect() { # expect NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else failures=$((failures + 1)); echo "FAIL $name"; fi
-}
+source "$(dirname "$0")/shell_test_lib.sh"
 
 check "top-level help" 0 -- "$bin" --help
 expect "help lists hw" grep -q "^  hw " "$tmp/out"
@@ -68,5 +50,4 @@ check "--capture with --from" 2 -- "$bin" hw --capture "$tmp/a" --from "$tmp/b"
 check "-q silences warnings" 0 -- "$bin" -q hw --from "$IA_FIXTURES/hw/zen5-kvm"
 expect "nothing on stderr" test ! -s "$tmp/err"
 
-echo "$passes passed, $failures failed"
-[[ $failures == 0 ]]
+shell_test_finish

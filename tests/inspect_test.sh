@@ -6,25 +6,7 @@
 set -u
 bin=$1
 models=$IA_FIXTURES/models
-failures=0 passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # check NAME EXPECTED_RC -- COMMAND...
-  local name=$1 want=$2; shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [[ $rc == "$want" ]]; then
-    passes=$((passes + 1))
-  else
-    failures=$((failures + 1))
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  stderr: /' "$tmp/err" | head -5
-  fi
-}
-expect() { # expect NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else failures=$((failures + 1)); echo "FAIL $name"; fi
-}
+source "$(dirname "$0")/shell_test_lib.sh"
 # The header of a .safetensors file, as Python reads it: "COUNT PARAMETERS".
 header_counts() {
   python3 - "$1" <<'PY'
@@ -200,5 +182,4 @@ printf '{"model_type": "bert",' >"$tmp/bad-config/config.json"
 check "config.json not JSON" 1 -- "$bin" inspect "$tmp/bad-config"
 expect "config.json not JSON: says so" grep -qF "$tmp/bad-config/config.json: invalid JSON" "$tmp/err"
 
-echo "$passes passed, $failures failed"
-[[ $failures == 0 ]]
+shell_test_finish
