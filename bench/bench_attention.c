@@ -204,6 +204,7 @@ int main(int argc, char **argv)
         {"prefill 512", 512, 512, false, false, 0, 0, -1},
         {"prefill 512 causal", 512, 512, true, false, 0, 0, -1},
         {"decode 1x512", 1, 512, true, false, 0, 0, -1},
+        {"decode 1x4096", 1, 4096, true, false, 0, 0, -1},
     };
     const int n = (int)(sizeof cases / sizeof *cases);
     int failed = 0;
@@ -253,7 +254,9 @@ int main(int argc, char **argv)
             printf("%-20s %10s %8.1f %13s %11s %8s %9s\n", c->name, o, bench_gflops(c, c->ours_s),
                    r, t, tg, ratio);
         }
-        if (!have_torch)
+        if (have_torch)
+            printf("\nPT / ours: PyTorch's median time over ours (above 1: ours is faster)\n");
+        else
             printf("\nPyTorch: not installed (apt-get install python3-torch)\n");
     }
     ia_backend_free(ref);

@@ -174,6 +174,15 @@ static void test_named_cases(void **state)
         {.B = 2, .Hq = 8, .Hkv = 2, .Sq = 1, .Sk = 200, .D = 128, .Dv = 128, .causal = true,
          .mask = MASK_KEY_PADDING, .strided = true},
         {.B = 1, .Hq = 8, .Hkv = 1, .Sq = 1, .Sk = 129, .D = 80, .Dv = 80},
+        /* Decode over a long cache with fewer kv heads than threads: the keys
+         * are split between threads (when the pool has more than one) and
+         * merged, with padding, windows and rows that see nothing. */
+        {.B = 1, .Hq = 4, .Hkv = 1, .Sq = 1, .Sk = 700, .D = 64, .Dv = 64, .causal = true,
+         .mask = MASK_KEY_PADDING},
+        {.B = 1, .Hq = 8, .Hkv = 1, .Sq = 2, .Sk = 520, .D = 32, .Dv = 48, .causal = true,
+         .window = 300, .strided = true},
+        {.B = 1, .Hq = 1, .Hkv = 1, .Sq = 3, .Sk = 600, .D = 16, .Dv = 16,
+         .mask = MASK_BOOL_ROWS},
         /* Sliding window with and without causal, Sq < Sk. */
         {.B = 1, .Hq = 2, .Hkv = 1, .Sq = 129, .Sk = 200, .D = 32, .Dv = 32, .causal = true,
          .window = 16},

@@ -8,7 +8,10 @@
  * G = Hq / Hkv. So grouped-query heads that share K and V are computed
  * together (K and V are read once for all G), a decode step (Sq = 1) still
  * gets G rows, and the rows of a block have nearly the same causal range.
- * Items are spread over the pool's threads.
+ * Items are spread over the pool's threads. When there are fewer items than
+ * threads and many keys (decode over a long cache with few kv heads), each
+ * item's keys are also split into ranges run in parallel, and their partial
+ * (O, m, l) merged after, as in flash-decoding.
  *
  * Per item, for each block of ATT_BK keys inside the union of its rows'
  * visible ranges (key blocks that causal or the window hide from every row
@@ -310,23 +313,14 @@ ATT_T512 static void att_softmax_t_avx512(float *st, int64_t ldq, int64_t nk, co
          * so its P and alpha are exp(-inf) = 0 rather than NaN. */
         const __m512 msafe = _mm512_mask_mov_ps(mnew, _mm512_cmp_ps_mask(mnew, ninf, _CMP_EQ_OQ),
                                                 _mm512_setzero_ps());
-        __m512 sum0 = _mm512_setzero_ps(), sum1 = _mm512_setzero_ps();
-        int64_t c = 0;
-        for (; c + 2 <= nk; c += 2) {
-            const __m512 p0 = att_exp512(_mm512_sub_ps(_mm512_load_ps(sr + c * ldq), msafe));
-            const __m512 p1 = att_exp512(_mm512_sub_ps(_mm512_load_ps(sr + (c + 1) * ldq), msafe));
-            _mm512_store_ps(sr + c * ldq, p0);
-            _mm512_store_ps(sr + (c + 1) * ldq, p1);
-            sum0 = _mm512_add_ps(sum0, p0);
-            sum1 = _mm512_add_ps(sum1, p1);
-        }
-        if (c < nk) {
-            const __m512 p0 = att_exp512(_mm512_sub_ps(_mm512_load_ps(sr + c * ldq), msafe));
-            _mm512_store_ps(sr + c * ldq, p0);
-            sum0 = _mm512_add_ps(sum0, p0);
+        __m512 sum = _mm512_setzero_ps();
+        for (int64_t c = 0; c < nk; c++) {
+            const __m512 p = att_exp512(_mm512_sub_ps(_mm512_load_ps(sr + c * ldq), msafe));
+            _mm512_store_ps(sr + c * ldq, p);
+            sum = _mm512_add_ps(sum, p);
         }
         const __m512 a = att_exp512(_mm512_sub_ps(mold, msafe));
-        _mm512_store_ps(l + r0, _mm512_fmadd_ps(_mm512_load_ps(l + r0), a, _mm512_add_ps(sum0, sum1)));
+        _mm512_store_ps(l + r0, _mm512_fmadd_ps(_mm512_load_ps(l + r0), a, sum));
         _mm512_store_ps(m + r0, mnew);
         _mm512_store_ps(alpha + r0, a);
     }
@@ -561,23 +555,14 @@ ATT_T256 static void att_softmax_t_avx2(float *st, int64_t ldq, int64_t nk, cons
         const __m256 mold = _mm256_load_ps(m + r0), mnew = _mm256_max_ps(mold, mx);
         const __m256 msafe = _mm256_blendv_ps(mnew, _mm256_setzero_ps(),
                                               _mm256_cmp_ps(mnew, ninf, _CMP_EQ_OQ));
-        __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
-        int64_t c = 0;
-        for (; c + 2 <= nk; c += 2) {
-            const __m256 p0 = att_exp256(_mm256_sub_ps(_mm256_load_ps(sr + c * ldq), msafe));
-            const __m256 p1 = att_exp256(_mm256_sub_ps(_mm256_load_ps(sr + (c + 1) * ldq), msafe));
-            _mm256_store_ps(sr + c * ldq, p0);
-            _mm256_store_ps(sr + (c + 1) * ldq, p1);
-            sum0 = _mm256_add_ps(sum0, p0);
-            sum1 = _mm256_add_ps(sum1, p1);
-        }
-        if (c < nk) {
-            const __m256 p0 = att_exp256(_mm256_sub_ps(_mm256_load_ps(sr + c * ldq), msafe));
-            _mm256_store_ps(sr + c * ldq, p0);
-            sum0 = _mm256_add_ps(sum0, p0);
+        __m256 sum = _mm256_setzero_ps();
+        for (int64_t c = 0; c < nk; c++) {
+            const __m256 p = att_exp256(_mm256_sub_ps(_mm256_load_ps(sr + c * ldq), msafe));
+            _mm256_store_ps(sr + c * ldq, p);
+            sum = _mm256_add_ps(sum, p);
         }
         const __m256 a = att_exp256(_mm256_sub_ps(mold, msafe));
-        _mm256_store_ps(l + r0, _mm256_fmadd_ps(_mm256_load_ps(l + r0), a, _mm256_add_ps(sum0, sum1)));
+        _mm256_store_ps(l + r0, _mm256_fmadd_ps(_mm256_load_ps(l + r0), a, sum));
         _mm256_store_ps(m + r0, mnew);
         _mm256_store_ps(alpha + r0, a);
     }
@@ -702,8 +687,13 @@ typedef struct att_job {
     int64_t window;
     int64_t ms[4]; /* mask strides in [B, Hq, Sq, Sk] space, 0 when broadcast */
     size_t mask_esize;
-    size_t scratch_bytes;
-    /* Scratch layout, in floats from the start of a thread's buffer. */
+    /* Split keys (decode with fewer items than threads): each item's keys
+     * are cut in nsplit ranges whose partial O, m, l go to `partial` (in
+     * thread 0's scratch, ahead of its working area) and are merged after. */
+    int64_t nsplit, unit_floats;
+    float *partial;
+    size_t shared_bytes, scratch_bytes;
+    /* Scratch layout, in floats from the start of a thread's working area. */
     size_t off_q, off_kp, off_vp, off_s, off_o, off_m, off_l, off_a;
     atomic_bool failed;
 } att_job;
@@ -721,12 +711,20 @@ typedef struct att_rows {
     const char *mask[ATT_BQ];
 } att_rows;
 
+/* Where row f of kv head hk (query f / G of head hk * G + f % G) goes. */
+static float *att_row_out(const att_job *j, int64_t b, int64_t hk, int64_t f)
+{
+    const ia_tensor *dst = j->dst;
+    return (float *)dst->data + b * dst->stride[0] + (hk * j->group + f % j->group) * dst->stride[1] +
+           (f / j->group) * dst->stride[2];
+}
+
 /* Finds the item's rows and packs scale * Q: [row][D] for the dot-product
  * path, else transposed [D][ldq] with zero lanes past the last row. */
 static void att_rows_setup(const att_job *j, int64_t b, int64_t hk, int64_t rb, float *qp,
                            att_rows *rows)
 {
-    const ia_tensor *q = j->q, *dst = j->dst;
+    const ia_tensor *q = j->q;
     const int64_t first = rb * ATT_BQ, D = j->D;
     rows->n = j->rows - first < ATT_BQ ? j->rows - first : ATT_BQ;
     rows->ldq = rows->n <= 16 ? 16 : 32;
@@ -745,8 +743,7 @@ static void att_rows_setup(const att_job *j, int64_t b, int64_t hk, int64_t rb, 
         else
             for (int64_t d = 0; d < D; d++)
                 qp[d * rows->ldq + r] = qrow[d * q->stride[3]] * j->scale;
-        rows->out[r] = (float *)dst->data + b * dst->stride[0] + h * dst->stride[1] +
-                       i * dst->stride[2];
+        rows->out[r] = att_row_out(j, b, hk, f);
         const int64_t pos = i + (j->Sk - j->Sq);
         int64_t hi = j->causal ? pos + 1 : j->Sk;
         int64_t lo = j->window > 0 ? pos - (j->window - 1) : 0;
@@ -832,8 +829,9 @@ static void att_mask_t(const att_job *j, const att_rows *rows, int64_t k0, int64
     }
 }
 
-static void att_item(const att_job *j, int64_t item, float *ws)
+static void att_item(const att_job *j, int64_t unit, float *ws)
 {
+    const int64_t item = unit / j->nsplit, split = unit % j->nsplit;
     const att_kernels *kn = j->kern;
     const int64_t D = j->D, Dv = j->Dv, Dvp = j->Dvp;
     const int64_t rb = item % j->blocks, hk = item / j->blocks % j->Hkv,
@@ -850,8 +848,15 @@ static void att_item(const att_job *j, int64_t item, float *ws)
     const ia_tensor *k = j->k, *v = j->v;
     const float *kbase = (const float *)k->data + b * k->stride[0] + hk * k->stride[1];
     const float *vbase = (const float *)v->data + b * v->stride[0] + hk * v->stride[1];
-    for (int64_t k0 = rows.klo; k0 < rows.khi; k0 += ATT_BK) {
-        const int64_t nk = rows.khi - k0 < ATT_BK ? rows.khi - k0 : ATT_BK;
+    int64_t klo = rows.klo, khi = rows.khi;
+    if (j->nsplit > 1) { /* this unit's share of the keys, whole blocks */
+        int64_t chunk = (khi > klo ? khi - klo + j->nsplit - 1 : 0) / j->nsplit;
+        chunk = (chunk + ATT_BK - 1) / ATT_BK * ATT_BK;
+        klo = klo + split * chunk < khi ? klo + split * chunk : khi;
+        khi = klo + chunk < khi ? klo + chunk : khi;
+    }
+    for (int64_t k0 = klo; k0 < khi; k0 += ATT_BK) {
+        const int64_t nk = khi - k0 < ATT_BK ? khi - k0 : ATT_BK;
         const float *kb = kbase + k0 * k->stride[2];
         int64_t kstride = k->stride[2];
         if (k->stride[3] != 1) { /* gather rows: the kernels read a key's D values in order */
@@ -899,6 +904,13 @@ static void att_item(const att_job *j, int64_t item, float *ws)
         kn->pv(s, prs, pcs, alpha, rows.n, nk, vb, vstride, Dv, o, Dvp);
     }
 
+    if (j->nsplit > 1) {
+        float *u = j->partial + unit * j->unit_floats, *um = u + rows.n * Dvp, *ul = um + rows.n;
+        memcpy(u, o, (size_t)(rows.n * Dvp) * sizeof *u);
+        memcpy(um, m, (size_t)rows.n * sizeof *um);
+        memcpy(ul, l, (size_t)rows.n * sizeof *ul);
+        return;
+    }
     const int64_t ostep = j->dst->stride[3];
     for (int64_t r = 0; r < rows.n; r++) {
         /* l == 0: no key was visible; the row's output is zeros. */
@@ -911,13 +923,47 @@ static void att_item(const att_job *j, int64_t item, float *ws)
 static void att_run(void *ctx, int64_t begin, int64_t end, int thread)
 {
     att_job *j = ctx;
-    float *ws = ia_cpu_scratch(j->cpu, thread, j->scratch_bytes);
+    const size_t skip = thread == 0 ? j->shared_bytes : 0; /* thread 0 holds `partial` */
+    char *ws = ia_cpu_scratch(j->cpu, thread, skip + j->scratch_bytes);
     if (!ws) {
         atomic_store(&j->failed, true);
         return;
     }
     for (int64_t it = begin; it < end; it++)
-        att_item(j, it, ws);
+        att_item(j, it, (float *)(ws + skip));
+}
+
+/* Merges the split partials of items [begin, end): the softmax of the union
+ * is sum_s e^(m_s - M) O_s / sum_s e^(m_s - M) l_s with M = max_s m_s. */
+static void att_merge(void *ctx, int64_t begin, int64_t end, int thread)
+{
+    (void)thread;
+    const att_job *j = ctx;
+    const int64_t n = j->rows, Dvp = j->Dvp, ostep = j->dst->stride[3];
+    for (int64_t item = begin; item < end; item++) {
+        const float *first = j->partial + item * j->nsplit * j->unit_floats;
+        for (int64_t r = 0; r < n; r++) {
+            float mx = -INFINITY, sum = 0;
+            for (int64_t sp = 0; sp < j->nsplit; sp++) {
+                const float ms = first[sp * j->unit_floats + n * Dvp + r];
+                mx = ms > mx ? ms : mx;
+            }
+            float *out = att_row_out(j, item / j->Hkv, item % j->Hkv, r);
+            for (int64_t e = 0; e < j->Dv; e++)
+                out[e * ostep] = 0;
+            if (mx == -INFINITY)
+                continue; /* no key visible: zeros */
+            for (int64_t sp = 0; sp < j->nsplit; sp++) {
+                const float *u = first + sp * j->unit_floats;
+                const float w = expf(u[n * Dvp + r] - mx);
+                sum += w * u[n * Dvp + n + r];
+                for (int64_t e = 0; e < j->Dv; e++)
+                    out[e * ostep] += w * u[r * Dvp + e];
+            }
+            for (int64_t e = 0; e < j->Dv; e++)
+                out[e * ostep] = sum > 0 ? out[e * ostep] / sum : 0.0f;
+        }
+    }
 }
 
 ia_status ia_cpu_attention(ia_cpu_ctx *cpu, const ia_op *op, ia_error *err)
@@ -958,16 +1004,33 @@ ia_status ia_cpu_attention(ia_cpu_ctx *cpu, const ia_op *op, ia_error *err)
     j.off_l = off, off += ATT_BQ;
     j.off_a = off, off += ATT_BQ;
     j.scratch_bytes = off * sizeof(float);
+    /* Too few items for the threads (a decode step over few kv heads): split
+     * the keys, in ranges of at least four blocks: shorter ones cost more in
+     * hand-offs than they save (measured on a 16-core Xeon). */
+    const int64_t threads = ia_threadpool_size(cpu->pool);
+    j.nsplit = 1;
+    if (j.blocks == 1 && items < threads && j.Sk >= 8 * ATT_BK) {
+        const int64_t by_threads = (2 * threads + items - 1) / items;
+        const int64_t by_keys = j.Sk / (4 * ATT_BK);
+        j.nsplit = by_threads < by_keys ? by_threads : by_keys;
+        j.unit_floats = (int64_t)att_round16((size_t)(j.rows * (j.Dvp + 2)));
+        j.shared_bytes = (size_t)(items * j.nsplit * j.unit_floats) * sizeof(float);
+    }
     /* Grown here, on the calling thread, so the workers only ever find
      * buffers of the right size (and a failure is reported, not lost). */
     for (int t = 0; t < cpu->scratch_count; t++)
-        if (!ia_cpu_scratch(cpu, t, j.scratch_bytes))
+        if (!ia_cpu_scratch(cpu, t, j.scratch_bytes + (t == 0 ? j.shared_bytes : 0)))
             return ia_error_set(err, IA_ERR_NOMEM,
                                 "attention: out of memory for %zu bytes of scratch",
-                                j.scratch_bytes);
+                                j.scratch_bytes + j.shared_bytes);
+    j.partial = ia_cpu_scratch(cpu, 0, j.scratch_bytes + j.shared_bytes);
     atomic_init(&j.failed, false);
-    ia_threadpool_parallel_for(cpu->pool, items, 1, att_run, &j);
+    ia_threadpool_parallel_for(cpu->pool, items * j.nsplit, 1, att_run, &j);
     if (atomic_load(&j.failed))
         return ia_error_set(err, IA_ERR_NOMEM, "attention: no scratch for a worker thread");
+    if (j.nsplit > 1) /* a small merge is cheaper on this thread than another hand-off */
+        ia_threadpool_parallel_for(cpu->pool, items,
+                                   items * j.nsplit * j.rows * j.Dv < 65536 ? items : 1, att_merge,
+                                   &j);
     return IA_OK;
 }
