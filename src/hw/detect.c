@@ -85,7 +85,8 @@ ia_status ia_hw_detect(ia_hw_source *src, const ia_hw_options *opts, ia_hw_repor
     ia_hw_detect_memory(src, r);
 
     cpu->effective_cpus = cpu->usable_cpus;
-    if (cpu->cgroup_cpu_quota > 0) {
+    /* A quota above the usable CPUs changes nothing (and may not fit an int). */
+    if (cpu->cgroup_cpu_quota > 0 && cpu->cgroup_cpu_quota < cpu->effective_cpus) {
         int quota_cpus = (int)ceil(cpu->cgroup_cpu_quota);
         if (quota_cpus < cpu->effective_cpus)
             cpu->effective_cpus = quota_cpus > 0 ? quota_cpus : 1;
