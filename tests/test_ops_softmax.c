@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 #include "op_test_layouts.h"
 #include "op_test_support.h"
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 #include "engine_internal.h"
 
 static ia_status check_same_shape(const ia_op *op, ia_error *err, const ia_tensor *want)
@@ -52,7 +52,7 @@ static int64_t id_at(const ia_tensor *ids, int64_t k, int64_t *idx)
 }
 
 /* Every id must be in [0, V): checked before anything is written. Shared
- * with the CPU kernel (declared in cpu/misc_util.h). */
+ * with the CPU kernel (declared in cpu/simd.h). */
 ia_status ia_embedding_check_ids(const ia_op *op, ia_error *err)
 {
     const ia_tensor *ids = op->src[1];

@@ -33,20 +33,16 @@
  * (max, exp, sum and the range masks by vector compares). With few rows (a
  * decode step), S is [row][key] and each score is a SIMD dot product over D.
  *
- * exp: a Cephes-style polynomial (range reduction by ln 2 in two parts, a
- * degree-5 polynomial, 2^n by scalef or exponent bits); relative error
- * 1.2e-7 on [-87, 0] (tests/test_ops_attention.c measures it). Below -87.3,
- * where e^x is subnormal, it gives 0, so exp(-inf) = 0 exactly. The softmax
- * only ever takes exp of values <= 0. The portable path uses expf. */
+ * exp: ia_exp16 / ia_exp8 of cpu/simd.h, shared with softmax and the
+ * elementwise ops (tests/test_ops_attention.c measures it over [-87, 0]).
+ * Below -87.3, where e^x is subnormal, it gives 0, so exp(-inf) = 0 exactly
+ * (a fully masked block's P and alpha). The softmax only ever takes exp of
+ * values <= 0. The portable path uses expf. */
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define ATT_X86 1
-#endif
-
+#include "engine/cpu/simd.h"
 #include "engine/engine_internal.h"
 
 enum {
@@ -77,7 +73,6 @@ typedef struct att_kernels {
      * P[r][c] = p[r * prs + c * pcs]. */
     void (*pv)(const float *p, int64_t prs, int64_t pcs, const float *alpha, int64_t rows,
                int64_t nk, const float *v, int64_t vstride, int64_t Dv, float *o, int64_t ov);
-    void (*exp)(const float *x, float *y, int64_t n);
 } att_kernels;
 
 /* ------------------------------------------------------------- portable */
@@ -168,63 +163,18 @@ static void att_pv_portable(const float *p, int64_t prs, int64_t pcs, const floa
     }
 }
 
-static void att_exp_portable(const float *x, float *y, int64_t n)
-{
-    for (int64_t i = 0; i < n; i++)
-        y[i] = expf(x[i]);
-}
-
 static const att_kernels att_portable = {
     att_scores_t_portable, att_scores_dot_portable, att_softmax_t_portable,
-    att_softmax_row_portable, att_pv_portable, att_exp_portable,
+    att_softmax_row_portable, att_pv_portable,
 };
 
-/* Cephes expf constants: ln 2 split so that n * ATT_LN2_HI is exact. */
-#define ATT_LOG2E 1.44269504088896341f
-#define ATT_LN2_HI 0.693359375f
-#define ATT_LN2_LO -2.12194440e-4f
-#define ATT_EXP_MIN -87.33654f /* ln(FLT_MIN): below, e^x is subnormal */
-#define ATT_P0 1.9875691500e-4f
-#define ATT_P1 1.3981999507e-3f
-#define ATT_P2 8.3334519073e-3f
-#define ATT_P3 4.1665795894e-2f
-#define ATT_P4 1.6666665459e-1f
-#define ATT_P5 5.0000001201e-1f
-
-#ifdef ATT_X86
-#define ATT_T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
-#define ATT_T256 __attribute__((target("avx2,fma")))
-
+#if IA_X86
 /* ---------------------------------------------------------------- AVX-512 */
 
-ATT_T512 static inline __m512 att_exp512(__m512 x)
-{
-    const __mmask16 tiny = _mm512_cmp_ps_mask(x, _mm512_set1_ps(ATT_EXP_MIN), _CMP_LT_OQ);
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(ATT_EXP_MIN)), _mm512_set1_ps(88.0f));
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(ATT_LOG2E)),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(ATT_LN2_HI), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(ATT_LN2_LO), r);
-    __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(ATT_P0), r, _mm512_set1_ps(ATT_P1));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(ATT_P2));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(ATT_P3));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(ATT_P4));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(ATT_P5));
-    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_maskz_mov_ps((__mmask16)~tiny, _mm512_scalef_ps(p, n));
-}
-
-ATT_T512 static void att_exp_avx512(const float *x, float *y, int64_t n)
-{
-    for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 k = n - i >= 16 ? 0xffff : (__mmask16)((1u << (n - i)) - 1);
-        _mm512_mask_storeu_ps(y + i, k, att_exp512(_mm512_maskz_loadu_ps(k, x + i)));
-    }
-}
-
 /* 8 keys x 32 rows (16 accumulators) or 8 keys x 16 rows per step. */
-ATT_T512 static void att_scores_t_avx512(const float *qt, int64_t ldq, int64_t D, const float *k,
-                                         int64_t kstride, int64_t nk, float *st)
+IA_TARGET_AVX512 static void att_scores_t_avx512(const float *qt, int64_t ldq, int64_t D,
+                                                 const float *k, int64_t kstride, int64_t nk,
+                                                 float *st)
 {
     for (int64_t c0 = 0; c0 < nk; c0 += 8) {
         const float *kr[8];
@@ -261,8 +211,9 @@ ATT_T512 static void att_scores_t_avx512(const float *qt, int64_t ldq, int64_t D
     }
 }
 
-ATT_T512 static void att_scores_dot_avx512(const float *q, int64_t rows, int64_t D,
-                                           const float *k, int64_t kstride, int64_t nk, float *s)
+IA_TARGET_AVX512 static void att_scores_dot_avx512(const float *q, int64_t rows, int64_t D,
+                                                   const float *k, int64_t kstride, int64_t nk,
+                                                   float *s)
 {
     const __mmask16 tail = (__mmask16)((1u << (D & 15)) - 1);
     const int64_t dfull = D & ~(int64_t)15;
@@ -286,9 +237,10 @@ ATT_T512 static void att_scores_dot_avx512(const float *q, int64_t rows, int64_t
     }
 }
 
-ATT_T512 static void att_softmax_t_avx512(float *st, int64_t ldq, int64_t nk, const int32_t *clo,
-                                          const int32_t *chi, bool all_visible, float *m, float *l,
-                                          float *alpha)
+IA_TARGET_AVX512 static void att_softmax_t_avx512(float *st, int64_t ldq, int64_t nk,
+                                                  const int32_t *clo, const int32_t *chi,
+                                                  bool all_visible, float *m, float *l,
+                                                  float *alpha)
 {
     const __m512 ninf = _mm512_set1_ps(-INFINITY);
     for (int64_t r0 = 0; r0 < ldq; r0 += 16) {
@@ -315,18 +267,18 @@ ATT_T512 static void att_softmax_t_avx512(float *st, int64_t ldq, int64_t nk, co
                                                 _mm512_setzero_ps());
         __m512 sum = _mm512_setzero_ps();
         for (int64_t c = 0; c < nk; c++) {
-            const __m512 p = att_exp512(_mm512_sub_ps(_mm512_load_ps(sr + c * ldq), msafe));
+            const __m512 p = ia_exp16(_mm512_sub_ps(_mm512_load_ps(sr + c * ldq), msafe));
             _mm512_store_ps(sr + c * ldq, p);
             sum = _mm512_add_ps(sum, p);
         }
-        const __m512 a = att_exp512(_mm512_sub_ps(mold, msafe));
+        const __m512 a = ia_exp16(_mm512_sub_ps(mold, msafe));
         _mm512_store_ps(l + r0, _mm512_fmadd_ps(_mm512_load_ps(l + r0), a, sum));
         _mm512_store_ps(m + r0, mnew);
         _mm512_store_ps(alpha + r0, a);
     }
 }
 
-ATT_T512 static float att_softmax_row_avx512(float *s, float *m, float *l)
+IA_TARGET_AVX512 static float att_softmax_row_avx512(float *s, float *m, float *l)
 {
     __m512 v[4];
     for (int c = 0; c < 4; c++)
@@ -337,7 +289,7 @@ ATT_T512 static float att_softmax_row_avx512(float *s, float *m, float *l)
     const __m512 mv = _mm512_set1_ps(mnew);
     __m512 sum = _mm512_setzero_ps();
     for (int c = 0; c < 4; c++) {
-        v[c] = att_exp512(_mm512_sub_ps(v[c], mv));
+        v[c] = ia_exp16(_mm512_sub_ps(v[c], mv));
         sum = _mm512_add_ps(sum, v[c]);
         _mm512_store_ps(s + 16 * c, v[c]);
     }
@@ -349,9 +301,10 @@ ATT_T512 static float att_softmax_row_avx512(float *s, float *m, float *l)
 
 /* O rows (padded to 32 columns) = O alpha + P V: 4 rows x 64 columns per
  * step, then 16-column steps (V's last one masked), then single rows. */
-ATT_T512 static void att_pv_avx512(const float *p, int64_t prs, int64_t pcs, const float *alpha,
-                                   int64_t rows, int64_t nk, const float *v, int64_t vstride,
-                                   int64_t Dv, float *o, int64_t ov)
+IA_TARGET_AVX512 static void att_pv_avx512(const float *p, int64_t prs, int64_t pcs,
+                                           const float *alpha, int64_t rows, int64_t nk,
+                                           const float *v, int64_t vstride, int64_t Dv, float *o,
+                                           int64_t ov)
 {
     int64_t r0 = 0;
     for (; r0 + 4 <= rows; r0 += 4) {
@@ -427,38 +380,12 @@ ATT_T512 static void att_pv_avx512(const float *p, int64_t prs, int64_t pcs, con
 
 static const att_kernels att_avx512 = {
     att_scores_t_avx512, att_scores_dot_avx512, att_softmax_t_avx512,
-    att_softmax_row_avx512, att_pv_avx512, att_exp_avx512,
+    att_softmax_row_avx512, att_pv_avx512,
 };
 
 /* ------------------------------------------------------------------- AVX2 */
 
-ATT_T256 static inline __m256 att_exp256(__m256 x)
-{
-    const __m256 tiny = _mm256_cmp_ps(x, _mm256_set1_ps(ATT_EXP_MIN), _CMP_LT_OQ);
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(ATT_EXP_MIN)), _mm256_set1_ps(88.0f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(ATT_LOG2E)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(ATT_LN2_HI), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(ATT_LN2_LO), r);
-    __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(ATT_P0), r, _mm256_set1_ps(ATT_P1));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(ATT_P2));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(ATT_P3));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(ATT_P4));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(ATT_P5));
-    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    /* 2^n from the exponent bits: n is in [-126, 127] after the clamps. */
-    const __m256i e = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_andnot_ps(tiny, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
-}
-
-/* Lanes [0, n) of a masked load or store (n in 0..8). */
-ATT_T256 static inline __m256i att_mask256(int64_t n)
-{
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-ATT_T256 static inline float att_hsum256(__m256 v)
+IA_TARGET_AVX2 static inline float att_hsum256(__m256 v)
 {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     x = _mm_add_ps(x, _mm_movehl_ps(x, x));
@@ -466,17 +393,9 @@ ATT_T256 static inline float att_hsum256(__m256 v)
     return _mm_cvtss_f32(x);
 }
 
-ATT_T256 static void att_exp_avx2(const float *x, float *y, int64_t n)
-{
-    for (int64_t i = 0; i < n; i += 8) {
-        const __m256i k = att_mask256(n - i < 8 ? n - i : 8);
-        _mm256_maskstore_ps(y + i, k, att_exp256(_mm256_maskload_ps(x + i, k)));
-    }
-}
-
 /* 4 keys x 16 rows per step (8 accumulators). */
-ATT_T256 static void att_scores_t_avx2(const float *qt, int64_t ldq, int64_t D, const float *k,
-                                       int64_t kstride, int64_t nk, float *st)
+IA_TARGET_AVX2 static void att_scores_t_avx2(const float *qt, int64_t ldq, int64_t D,
+                                             const float *k, int64_t kstride, int64_t nk, float *st)
 {
     for (int64_t r0 = 0; r0 < ldq; r0 += 16) {
         for (int64_t c0 = 0; c0 < nk; c0 += 4) {
@@ -503,11 +422,12 @@ ATT_T256 static void att_scores_t_avx2(const float *qt, int64_t ldq, int64_t D, 
     }
 }
 
-ATT_T256 static void att_scores_dot_avx2(const float *q, int64_t rows, int64_t D, const float *k,
-                                         int64_t kstride, int64_t nk, float *s)
+IA_TARGET_AVX2 static void att_scores_dot_avx2(const float *q, int64_t rows, int64_t D,
+                                               const float *k, int64_t kstride, int64_t nk,
+                                               float *s)
 {
     const int64_t dfull = D & ~(int64_t)7;
-    const __m256i tail = att_mask256(D - dfull);
+    const __m256i tail = ia_tail_mask8(D - dfull);
     for (int64_t c = 0; c < nk; c++) {
         const float *kr = k + c * kstride;
         for (int64_t r = 0; r < rows; r++) {
@@ -528,9 +448,9 @@ ATT_T256 static void att_scores_dot_avx2(const float *q, int64_t rows, int64_t D
     }
 }
 
-ATT_T256 static void att_softmax_t_avx2(float *st, int64_t ldq, int64_t nk, const int32_t *clo,
-                                        const int32_t *chi, bool all_visible, float *m, float *l,
-                                        float *alpha)
+IA_TARGET_AVX2 static void att_softmax_t_avx2(float *st, int64_t ldq, int64_t nk,
+                                              const int32_t *clo, const int32_t *chi,
+                                              bool all_visible, float *m, float *l, float *alpha)
 {
     const __m256 ninf = _mm256_set1_ps(-INFINITY);
     for (int64_t r0 = 0; r0 < ldq; r0 += 8) {
@@ -557,18 +477,18 @@ ATT_T256 static void att_softmax_t_avx2(float *st, int64_t ldq, int64_t nk, cons
                                               _mm256_cmp_ps(mnew, ninf, _CMP_EQ_OQ));
         __m256 sum = _mm256_setzero_ps();
         for (int64_t c = 0; c < nk; c++) {
-            const __m256 p = att_exp256(_mm256_sub_ps(_mm256_load_ps(sr + c * ldq), msafe));
+            const __m256 p = ia_exp8(_mm256_sub_ps(_mm256_load_ps(sr + c * ldq), msafe));
             _mm256_store_ps(sr + c * ldq, p);
             sum = _mm256_add_ps(sum, p);
         }
-        const __m256 a = att_exp256(_mm256_sub_ps(mold, msafe));
+        const __m256 a = ia_exp8(_mm256_sub_ps(mold, msafe));
         _mm256_store_ps(l + r0, _mm256_fmadd_ps(_mm256_load_ps(l + r0), a, sum));
         _mm256_store_ps(m + r0, mnew);
         _mm256_store_ps(alpha + r0, a);
     }
 }
 
-ATT_T256 static float att_softmax_row_avx2(float *s, float *m, float *l)
+IA_TARGET_AVX2 static float att_softmax_row_avx2(float *s, float *m, float *l)
 {
     __m256 mx = _mm256_load_ps(s);
     for (int c = 8; c < ATT_BK; c += 8)
@@ -581,7 +501,7 @@ ATT_T256 static float att_softmax_row_avx2(float *s, float *m, float *l)
     const __m256 mv = _mm256_set1_ps(mnew);
     __m256 sum = _mm256_setzero_ps();
     for (int c = 0; c < ATT_BK; c += 8) {
-        const __m256 e = att_exp256(_mm256_sub_ps(_mm256_load_ps(s + c), mv));
+        const __m256 e = ia_exp8(_mm256_sub_ps(_mm256_load_ps(s + c), mv));
         sum = _mm256_add_ps(sum, e);
         _mm256_store_ps(s + c, e);
     }
@@ -593,9 +513,9 @@ ATT_T256 static float att_softmax_row_avx2(float *s, float *m, float *l)
 
 /* 4 rows x 16 columns per step (V's loads masked past Dv), then single rows
  * 32 columns at a time. */
-ATT_T256 static void att_pv_avx2(const float *p, int64_t prs, int64_t pcs, const float *alpha,
-                                 int64_t rows, int64_t nk, const float *v, int64_t vstride,
-                                 int64_t Dv, float *o, int64_t ov)
+IA_TARGET_AVX2 static void att_pv_avx2(const float *p, int64_t prs, int64_t pcs, const float *alpha,
+                                       int64_t rows, int64_t nk, const float *v, int64_t vstride,
+                                       int64_t Dv, float *o, int64_t ov)
 {
     int64_t r0 = 0;
     for (; r0 + 4 <= rows; r0 += 4) {
@@ -603,8 +523,8 @@ ATT_T256 static void att_pv_avx2(const float *p, int64_t prs, int64_t pcs, const
         float *orow = o + r0 * ov;
         for (int64_t e0 = 0; e0 < Dv; e0 += 16) {
             const int64_t left = Dv - e0;
-            const __m256i m0 = att_mask256(left < 8 ? left : 8);
-            const __m256i m1 = att_mask256(left < 8 ? 0 : left < 16 ? left - 8 : 8);
+            const __m256i m0 = ia_tail_mask8(left < 8 ? left : 8);
+            const __m256i m1 = ia_tail_mask8(left < 8 ? 0 : left < 16 ? left - 8 : 8);
             __m256 acc[4][2];
             for (int r = 0; r < 4; r++) {
                 const __m256 a = _mm256_broadcast_ss(alpha + r0 + r);
@@ -635,7 +555,7 @@ ATT_T256 static void att_pv_avx2(const float *p, int64_t prs, int64_t pcs, const
             __m256 acc[4];
             for (int c = 0; c < 4; c++) {
                 const int64_t left = Dv - e0 - 8 * c;
-                mk[c] = att_mask256(left < 0 ? 0 : left < 8 ? left : 8);
+                mk[c] = ia_tail_mask8(left < 0 ? 0 : left < 8 ? left : 8);
                 acc[c] = _mm256_mul_ps(_mm256_load_ps(orow + e0 + 8 * c), a);
             }
             for (int64_t j = 0; j < nk; j++) {
@@ -652,13 +572,13 @@ ATT_T256 static void att_pv_avx2(const float *p, int64_t prs, int64_t pcs, const
 
 static const att_kernels att_avx2 = {
     att_scores_t_avx2, att_scores_dot_avx2, att_softmax_t_avx2,
-    att_softmax_row_avx2, att_pv_avx2, att_exp_avx2,
+    att_softmax_row_avx2, att_pv_avx2,
 };
-#endif /* ATT_X86 */
+#endif /* IA_X86 */
 
 static const att_kernels *att_kernels_for(ia_cpu_isa isa)
 {
-#ifdef ATT_X86
+#if IA_X86
     if (isa == IA_CPU_ISA_AVX512)
         return &att_avx512;
     if (isa == IA_CPU_ISA_AVX2)
@@ -666,13 +586,6 @@ static const att_kernels *att_kernels_for(ia_cpu_isa isa)
 #endif
     (void)isa;
     return &att_portable;
-}
-
-/* For tests: the exp the kernels use at this ISA, over n values. */
-void ia_cpu_attention_exp(ia_cpu_isa isa, const float *x, float *y, int64_t n);
-void ia_cpu_attention_exp(ia_cpu_isa isa, const float *x, float *y, int64_t n)
-{
-    att_kernels_for(isa)->exp(x, y, n);
 }
 
 /* ------------------------------------------------------------- the driver */

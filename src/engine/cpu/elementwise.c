@@ -10,7 +10,7 @@
  * backend's ISA when dst's and the operands' inner strides are 1 or 0, and a
  * scalar strided loop otherwise. Elementwise, so dst == src0 (in place) is
  * safe: each element is read before it is written, at the same place. */
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 
 enum {
     EW_ADD = 0,

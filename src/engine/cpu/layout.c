@@ -15,7 +15,7 @@
  * CONCAT copies each source into its slice of dst; PAD copies src into the
  * interior and fills the border rows; EMBEDDING checks every id, then
  * converts one table row per id. */
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 
 enum { COPY_ROWS, COPY_TRANSPOSE, COPY_STRIDED, COPY_CONVERT, COPY_GENERIC };
 

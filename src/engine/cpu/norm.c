@@ -10,7 +10,7 @@
  * output element depends on its input element and the row's statistics
  * only, and the statistics are complete before the first write, so
  * dst == src0 works. */
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 
 /* ------------------------------------------------------- F32 conversion */
 

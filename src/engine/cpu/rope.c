@@ -6,7 +6,7 @@
  * interleaved as x * cos + swap_pairs(x) * (-sin, +sin). Other strides take
  * a scalar loop. Each pair is loaded before it is stored, so dst == src0
  * works; the dimensions past rotary_dim are copied unless in place. */
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 
 typedef struct rope_job {
     ia_cpu_isa isa;

@@ -16,7 +16,7 @@
  * works. */
 #include <stdlib.h>
 
-#include "engine/cpu/misc_util.h"
+#include "engine/cpu/simd.h"
 
 typedef struct sm_job {
     ia_cpu_isa isa;

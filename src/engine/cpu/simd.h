@@ -1,24 +1,28 @@
-/* Shared by the CPU kernels of the elementwise, norm, softmax, rope and
- * layout ops: ISA attributes, vector exp / tanh / erfc approximations, and
- * the 4-D row views that let one kernel serve every rank and stride.
+/* Shared by all CPU kernels (elementwise, norm, softmax, rope, layout,
+ * attention, ...): ISA attributes, vector exp / tanh / erfc approximations,
+ * tail masks, and the 4-D row views that let one kernel serve every rank and
+ * stride.
  *
  * The project is compiled without -march, so a function may use AVX2 or
  * AVX-512 only under IA_TARGET_AVX2 / IA_TARGET_AVX512, and only be called
  * when cpu->isa says the CPU has it. Helpers are always_inline so that they
  * take the attribute of the kernel they are inlined into.
  *
- * Approximations (measured in tests/test_ops_softmax.c and
- * tests/test_ops_elementwise.c over dense sweeps against double libm):
+ * Approximations (measured in tests/test_ops_softmax.c,
+ * tests/test_ops_attention.c and tests/test_ops_elementwise.c over dense
+ * sweeps against double libm):
  *   exp   Cephes range reduction + degree-6 polynomial, about 2 ulp
  *         (relative error < 3e-7); inputs above 88 give exp(88), below
- *         -87.34 give 0, NaN stays NaN.
+ *         -87.34 (where e^x would be subnormal) give exactly 0, so
+ *         exp(-inf) = 0 (attention's fully masked blocks rely on it), NaN
+ *         stays NaN.
  *   erfc  Numerical Recipes' erfcc Chebyshev fit on top of exp: fractional
  *         error < 1.2e-7 on [0, inf), so GELU (erf) is accurate to about
  *         2e-7 relative on both sides.
  *   tanh  odd Taylor polynomial below |x| < 0.4, 1 - 2 / (exp(2|x|) + 1)
  *         above; relative error < 1e-6. */
-#ifndef IA_CPU_MISC_UTIL_H
-#define IA_CPU_MISC_UTIL_H
+#ifndef IA_CPU_SIMD_H
+#define IA_CPU_SIMD_H
 
 #include <math.h>
 #include <stdint.h>
@@ -34,10 +38,6 @@
 #define IA_TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
 #else
 #define IA_X86 0
-/* EMBEDDING's data check, shared by the reference and the CPU kernel: every
- * id in [0, V), else IA_ERR_INVALID naming the id and V (ops_layout.c). */
-ia_status ia_embedding_check_ids(const ia_op *op, ia_error *err);
-
 #endif
 #define IA_INLINE static inline __attribute__((always_inline))
 
@@ -146,10 +146,14 @@ static inline float ia_sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 /* --------------------------------------------------------- AVX-512 math */
 #if IA_X86
 
+/* Hot in softmax and attention, so every instruction counts: NaN needs no
+ * test of its own, since max_ps / min_ps return their second operand when
+ * either is NaN, so the clamps pass a NaN x through and it stays NaN to the
+ * end (and is not below lo, so it is not zeroed). */
 IA_TARGET_AVX512 IA_INLINE __m512 ia_exp16(__m512 x)
 {
     const __m512 lo = _mm512_set1_ps(-87.33654475f);
-    __m512 xc = _mm512_min_ps(_mm512_max_ps(x, lo), _mm512_set1_ps(88.0f));
+    __m512 xc = _mm512_min_ps(_mm512_set1_ps(88.0f), _mm512_max_ps(lo, x));
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     /* r = x - n ln2, with ln2 in two parts so r keeps its low bits. */
@@ -162,10 +166,9 @@ IA_TARGET_AVX512 IA_INLINE __m512 ia_exp16(__m512 x)
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
     p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-    __m512 y = _mm512_mul_ps(p, _mm512_castsi512_ps(e));
-    y = _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ), _mm512_setzero_ps());
-    return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);
+    /* p 2^n (n is in [-126, 127] after the clamps), zeroed in the same
+     * instruction where x < lo; NaN is "not less" and is kept. */
+    return _mm512_maskz_scalef_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), p, n);
 }
 
 IA_TARGET_AVX512 IA_INLINE __m512 ia_sigmoid16(__m512 x)
@@ -234,10 +237,13 @@ IA_TARGET_AVX2 IA_INLINE __m256 ia_abs8(__m256 x)
     return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
 }
 
+/* As ia_exp16 (NaN passes through the clamps); 2^n from the exponent bits.
+ * A NaN's n converts to 0x80000000, which gives the factor 1.0f: p stays
+ * NaN. */
 IA_TARGET_AVX2 IA_INLINE __m256 ia_exp8(__m256 x)
 {
     const __m256 lo = _mm256_set1_ps(-87.33654475f);
-    __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), _mm256_set1_ps(88.0f));
+    __m256 xc = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(lo, x));
     __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
@@ -251,8 +257,7 @@ IA_TARGET_AVX2 IA_INLINE __m256 ia_exp8(__m256 x)
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     __m256 y = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-    y = _mm256_blendv_ps(y, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
-    return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+    return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), y);
 }
 
 IA_TARGET_AVX2 IA_INLINE __m256 ia_sigmoid8(__m256 x)
@@ -308,7 +313,8 @@ IA_TARGET_AVX2 IA_INLINE __m256 ia_tanh8(__m256 x)
     return _mm256_blendv_ps(big, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.4f), _CMP_LT_OQ));
 }
 
-/* Tail masks for AVX2 loads and stores of the last n < 8 lanes. */
+/* Masks of lanes [0, n) for masked loads and stores: n in 0..8 for AVX2,
+ * 0..16 for AVX-512. */
 IA_TARGET_AVX2 IA_INLINE __m256i ia_tail_mask8(int64_t n)
 {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
