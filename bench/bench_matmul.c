@@ -9,7 +9,11 @@
  * iterations have passed; the median iteration is reported. The machine may
  * be shared: compare ratios, which both sides of a run share.
  *
- *   bench_matmul [--threads N] [--json] [--min-time SECONDS]
+ *   bench_matmul [--threads N] [--json] [--min-time SECONDS] [--cold] [--kn]
+ *
+ * --cold cycles through copies of each weight adding up to 128 MiB, so that
+ * weights come from DRAM, as in a model larger than the caches. --kn stores
+ * the weights [K, N] (GPT-2's Conv1D layout; CblasNoTrans for BLAS).
  *
  * OpenBLAS picks its kernel from OPENBLAS_CORETYPE when set; the kernel it
  * ran is printed (docs/performance.md). */
@@ -125,43 +129,60 @@ static bool has_avx512;
 
 typedef struct peak_arg {
     pthread_barrier_t *start;
-    double flops;
+    double flops, t0, t1;
 } peak_arg;
 
+/* Each thread times itself: the caller, one more thread than there are
+ * cores, may run late after the barrier. */
 static void *peak_thread(void *p)
 {
     peak_arg *arg = p;
     pthread_barrier_wait(arg->start);
+    arg->t0 = now();
     arg->flops = has_avx512 ? fma_loop_avx512(PEAK_ITERS) : fma_loop_avx2(PEAK_ITERS);
+    arg->t1 = now();
     return NULL;
 }
 
-/* GFLOP/s of one core, and of n threads at once (plain threads released
- * together by a barrier, so none starts late). */
-static void measure_peak(int n, double *one, double *all)
+/* GFLOP/s of n threads at once: plain threads released together by a
+ * barrier, so none starts late. */
+static double peak_once(int n)
 {
-    double t = now();
-    double f = has_avx512 ? fma_loop_avx512(PEAK_ITERS) : fma_loop_avx2(PEAK_ITERS);
-    *one = f / (now() - t) * 1e-9;
+    if (n > 256)
+        n = 256;
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, (unsigned)n + 1);
     pthread_t tid[256];
     peak_arg args[256];
-    if (n > 256)
-        n = 256;
     for (int i = 0; i < n; i++) {
         args[i].start = &start;
         pthread_create(&tid[i], NULL, peak_thread, &args[i]);
     }
     pthread_barrier_wait(&start);
-    t = now();
-    double total = 0;
+    double total = 0, t0 = 1e300, t1 = 0;
     for (int i = 0; i < n; i++) {
         pthread_join(tid[i], NULL);
         total += args[i].flops;
+        t0 = args[i].t0 < t0 ? args[i].t0 : t0;
+        t1 = args[i].t1 > t1 ? args[i].t1 : t1;
     }
-    *all = total / (now() - t) * 1e-9;
+    double gflops = total / (t1 - t0) * 1e-9;
     pthread_barrier_destroy(&start);
+    return gflops;
+}
+
+/* The best of three tries on one core and on n: the clock ramps up and the
+ * machine may be shared. Run before OpenBLAS's threads exist or after they
+ * have gone to sleep (they spin for a while after each call, which would
+ * take a core from the FMA loop). */
+static void measure_peak(int n, double *one, double *all)
+{
+    *one = *all = 0;
+    for (int i = 0; i < 3; i++) {
+        double g1 = peak_once(1), gn = peak_once(n);
+        *one = g1 > *one ? g1 : *one;
+        *all = gn > *all ? gn : *all;
+    }
 }
 
 /* ---------------------------------------------------------------- cases */
@@ -185,14 +206,20 @@ static const shape shapes[] = {
     {"gpt2 qkv", 1, 768, 2304, IA_DTYPE_BF16},
 };
 
+/* With --cold, each call takes the next of `copies` copies of the weight,
+ * together larger than L3, so that the weight comes from DRAM as in a model
+ * whose weights do not fit in cache. */
 typedef struct op_ctx {
     ia_backend *be;
     ia_op op;
+    ia_tensor *w;
+    int copies, next;
 } op_ctx;
 
 static void run_op(void *ctx)
 {
     op_ctx *c = ctx;
+    c->op.src[1] = &c->w[c->next++ % c->copies];
     ia_error err;
     if (ia_backend_compute(c->be, &c->op, &err) != IA_OK) {
         fprintf(stderr, "bench_matmul: %s\n", err.message);
@@ -202,16 +229,25 @@ static void run_op(void *ctx)
 
 typedef struct blas_ctx {
     int64_t M, K, N;
-    const float *a, *w;
+    bool kn;
+    const float *a;
+    ia_tensor *w;
+    int copies, next;
     float *c;
 } blas_ctx;
 
 static void run_blas(void *ctx)
 {
     blas_ctx *b = ctx;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)b->M, (blasint)b->N, (blasint)b->K,
-                1.0f, b->a, (blasint)b->K, b->w, (blasint)b->K, 0.0f, b->c, (blasint)b->N);
+    const float *w = b->w[b->next++ % b->copies].data;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, b->kn ? CblasNoTrans : CblasTrans, (blasint)b->M,
+                (blasint)b->N, (blasint)b->K, 1.0f, b->a, (blasint)b->K, w,
+                (blasint)(b->kn ? b->N : b->K), 0.0f, b->c, (blasint)b->N);
 }
+
+/* Bytes the weight copies of --cold add up to: four times this machine
+ * kind's 32 MiB L3. */
+#define COLD_BYTES (128ll << 20)
 
 static void fill(float *p, int64_t n, unsigned seed)
 {
@@ -236,17 +272,23 @@ static ia_backend *make_backend(ia_threadpool *pool, ia_cpu_gemm gemm)
 int main(int argc, char **argv)
 {
     int threads = 0;
-    bool json = false;
+    bool json = false, cold = false, kn = false;
     double min_time = 0.5;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--json"))
             json = true;
+        else if (!strcmp(argv[i], "--cold"))
+            cold = true;
+        else if (!strcmp(argv[i], "--kn"))
+            kn = true;
         else if (!strcmp(argv[i], "--min-time") && i + 1 < argc)
             min_time = atof(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_matmul [--threads N] [--json] [--min-time SECONDS]\n");
+            fprintf(stderr,
+                    "usage: bench_matmul [--threads N] [--json] [--min-time SECONDS] [--cold] "
+                    "[--kn]\n");
             return 2;
         }
     }
@@ -257,22 +299,24 @@ int main(int argc, char **argv)
     }
     ia_threadpool *pool = ia_threadpool_global();
     threads = ia_threadpool_size(pool);
-    openblas_set_num_threads(threads);
     __builtin_cpu_init();
     has_avx512 = __builtin_cpu_supports("avx512f");
+    double peak1, peak;
+    measure_peak(threads, &peak1, &peak);
+    openblas_set_num_threads(threads);
 
     ia_backend *own = make_backend(pool, IA_CPU_GEMM_OWN);
     ia_backend *autob = make_backend(pool, IA_CPU_GEMM_AUTO);
-    double peak1, peak;
-    measure_peak(threads, &peak1, &peak);
     const char *coretype = getenv("OPENBLAS_CORETYPE");
 
     if (json)
         printf("{\"threads\": %d, \"isa\": \"%s\", \"peak_gflops_1core\": %.1f, "
                "\"peak_gflops\": %.1f, \"openblas_core\": \"%s\", \"openblas_config\": \"%s\", "
-               "\"openblas_coretype_env\": \"%s\", \"min_time_s\": %.2f, \"results\": [",
+               "\"openblas_coretype_env\": \"%s\", \"min_time_s\": %.2f, \"cold\": %s, "
+               "\"weight_layout\": \"%s\", \"results\": [",
                threads, ia_cpu_isa_name(ia_backend_cpu_isa(own)), peak1, peak,
-               openblas_get_corename(), openblas_get_config(), coretype ? coretype : "", min_time);
+               openblas_get_corename(), openblas_get_config(), coretype ? coretype : "", min_time,
+               cold ? "true" : "false", kn ? "KN" : "NK");
     else {
         printf("threads %d, our ISA %s; fp32 FMA peak %.0f GFLOP/s on one core, %.0f on %d "
                "threads\n", threads, ia_cpu_isa_name(ia_backend_cpu_isa(own)), peak1, peak,
@@ -280,32 +324,48 @@ int main(int argc, char **argv)
         printf("OpenBLAS: kernel %s (OPENBLAS_CORETYPE=%s); %s\n", openblas_get_corename(),
                coretype ? coretype : "unset", openblas_get_config());
         printf("median of >= 20 runs and >= %.2f s each; GFLOP/s = 2MNK / time; ratio = "
-               "OpenBLAS time / ours\n\n", min_time);
+               "OpenBLAS time / ours; weights %s, stored %s\n\n", min_time,
+               cold ? "cold (copies over 128 MiB, from DRAM)" : "warm (one copy, in cache when it fits)",
+               kn ? "[K, N] (Conv1D, not transposed)" : "[N, K] (Linear, b_transposed)");
         printf("%-14s %-16s %-5s | %9s %7s %5s | %9s %7s %5s | %9s %7s | %6s %6s\n", "shape",
                "M x K x N", "W", "auto us", "GF/s", "peak", "own us", "GF/s", "peak", "blas us",
                "GF/s", "auto/b", "own/b");
     }
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         const shape *sh = &shapes[s];
-        int64_t sa[2] = {sh->M, sh->K}, sw[2] = {sh->N, sh->K}, sc[2] = {sh->M, sh->N};
-        ia_tensor a, w32, w, c;
+        int64_t sa[2] = {sh->M, sh->K}, sc[2] = {sh->M, sh->N};
+        int64_t sw[2] = {kn ? sh->K : sh->N, kn ? sh->N : sh->K};
+        int copies = 1;
+        if (cold)
+            copies = (int)((COLD_BYTES + sh->N * sh->K * 2 - 1) / (sh->N * sh->K * 2));
+        ia_tensor a, c, *w32 = calloc((size_t)copies, sizeof *w32), *w = calloc((size_t)copies, sizeof *w);
         if (ia_tensor_alloc(&a, IA_DTYPE_F32, 2, sa, &err) != IA_OK ||
-            ia_tensor_alloc(&w32, IA_DTYPE_F32, 2, sw, &err) != IA_OK ||
-            ia_tensor_alloc(&w, sh->wtype, 2, sw, &err) != IA_OK ||
             ia_tensor_alloc(&c, IA_DTYPE_F32, 2, sc, &err) != IA_OK) {
             fprintf(stderr, "bench_matmul: %s\n", err.message);
             return 1;
         }
+        for (int i = 0; i < copies; i++) {
+            if (ia_tensor_alloc(&w32[i], IA_DTYPE_F32, 2, sw, &err) != IA_OK ||
+                ia_tensor_alloc(&w[i], sh->wtype, 2, sw, &err) != IA_OK) {
+                fprintf(stderr, "bench_matmul: %s\n", err.message);
+                return 1;
+            }
+            if (i == 0)
+                fill(w32[0].data, sh->N * sh->K, 2);
+            else
+                memcpy(w32[i].data, w32[0].data, ia_tensor_nbytes(&w32[0]));
+            ia_tensor_copy(&w32[i], &w[i], &err);
+        }
         fill(a.data, sh->M * sh->K, 1);
-        fill(w32.data, sh->N * sh->K, 2);
-        ia_tensor_copy(&w32, &w, &err);
-        op_ctx oc = {.op = {.type = IA_OP_MATMUL, .src = {&a, &w}, .dst = &c}};
-        oc.op.p.matmul.b_transposed = true;
+        op_ctx oc = {.op = {.type = IA_OP_MATMUL, .src = {&a, &w[0]}, .dst = &c}, .w = w,
+                     .copies = copies};
+        oc.op.p.matmul.b_transposed = !kn;
         oc.be = autob;
         double t_auto = time_median(run_op, &oc, min_time);
         oc.be = own;
         double t_own = time_median(run_op, &oc, min_time);
-        blas_ctx bc = {sh->M, sh->K, sh->N, a.data, w32.data, c.data};
+        blas_ctx bc = {.M = sh->M, .K = sh->K, .N = sh->N, .kn = kn, .a = a.data, .w = w32,
+                       .copies = copies, .c = c.data};
         double t_blas = time_median(run_blas, &bc, min_time);
         double flops = 2.0 * sh->M * sh->K * sh->N;
         double g_auto = flops / t_auto * 1e-9, g_own = flops / t_own * 1e-9,
@@ -329,9 +389,13 @@ int main(int argc, char **argv)
                    g_blas, t_blas / t_auto, t_blas / t_own);
         fflush(stdout);
         ia_tensor_free(&a);
-        ia_tensor_free(&w32);
-        ia_tensor_free(&w);
         ia_tensor_free(&c);
+        for (int i = 0; i < copies; i++) {
+            ia_tensor_free(&w32[i]);
+            ia_tensor_free(&w[i]);
+        }
+        free(w32);
+        free(w);
     }
     if (json)
         printf("\n]}\n");

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/cpu/gemm.h"
 #include "op_test_support.h"
 
 #define F32_BOUND 1e-10
@@ -314,9 +315,11 @@ static void test_strided_dst(void **state)
     rng_seed(&r, 7);
     ia_error err;
     char label[64];
-    for (int64_t M = 1; M <= 50; M += 49) {
-        int64_t K = 70, N = 41;
-        int64_t sa[2] = {M, K}, sb[2] = {N, K}, sbuf[2] = {N, M}, sn[1] = {N};
+    for (int i = 0; i < 4; i++) {
+        /* M = 1 (GEMV) and 50 (GEMM), each with both weight layouts. */
+        int64_t M = i < 2 ? 1 : 50, K = 70, N = 41;
+        bool bt = i % 2 == 0;
+        int64_t sa[2] = {M, K}, sb[2] = {bt ? N : K, bt ? K : N}, sbuf[2] = {N, M}, sn[1] = {N};
         ia_tensor a = random_tensor(&r, IA_DTYPE_F32, 2, sa, -1, 1);
         ia_tensor b = random_tensor(&r, IA_DTYPE_F16, 2, sb, -1, 1);
         ia_tensor bias = random_tensor(&r, IA_DTYPE_F32, 1, sn, -1, 1);
@@ -324,9 +327,9 @@ static void test_strided_dst(void **state)
         int perm[2] = {1, 0};
         assert_int_equal(ia_tensor_view_permute(&buf, perm, &view, &err), IA_OK); /* [M, N], cs = M */
         ia_op op = {.type = IA_OP_MATMUL, .src = {&a, &b, &bias}, .dst = &view};
-        op.p.matmul.b_transposed = true;
+        op.p.matmul.b_transposed = bt;
         op.p.matmul.alpha = 2.0f;
-        snprintf(label, sizeof label, "transposed dst, M = %lld", (long long)M);
+        snprintf(label, sizeof label, "transposed dst, M = %lld%s", (long long)M, bt ? " bt" : "");
         check_strided_dst(&op, &view, label);
         ia_tensor_free(&a);
         ia_tensor_free(&b);
@@ -403,6 +406,86 @@ static void test_rejected(void **state)
     ia_tensor_free(&wrong);
 }
 
+/* The AUTO choice, at every ISA this CPU has, on shapes from each side of
+ * its rule (GEMV, GEMM, batches). */
+static void test_auto(void **state)
+{
+    (void)state;
+    static const ia_cpu_isa isas[] = {IA_CPU_ISA_PORTABLE, IA_CPU_ISA_AVX2, IA_CPU_ISA_AVX512};
+    static const mm_case cases[] = {
+        {.nda = 2, .ndb = 2, .sa = {1, 50}, .sb = {70, 50}, .bdtype = IA_DTYPE_F16, .bt = true},
+        {.nda = 2, .ndb = 2, .sa = {40, 50}, .sb = {70, 50}, .bdtype = IA_DTYPE_F32, .bt = true,
+         .bias = true, .bias_dtype = IA_DTYPE_F32},
+        {.nda = 3, .ndb = 3, .sa = {3, 9, 20}, .sb = {3, 20, 11}, .bdtype = IA_DTYPE_BF16},
+    };
+    test_rng r;
+    rng_seed(&r, 11);
+    ia_error err;
+    ia_backend *ref = ia_backend_reference_create(&err);
+    for (size_t i = 0; i < sizeof isas / sizeof *isas; i++) {
+        ia_cpu_options o = {.isa = isas[i], .gemm = IA_CPU_GEMM_AUTO};
+        ia_backend *be = ia_backend_cpu_create(&o, &err);
+        if (!be)
+            continue; /* this CPU lacks the ISA */
+        for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
+            const mm_case *c = &cases[j];
+            ia_tensor a = random_tensor(&r, IA_DTYPE_F32, c->nda, c->sa, -1, 1);
+            ia_tensor b = random_tensor(&r, c->bdtype, c->ndb, c->sb, -1, 1);
+            int64_t n = case_n(c), ds[4];
+            ia_tensor bias = random_tensor(&r, IA_DTYPE_F32, 1, &n, -1, 1);
+            int nd = dst_shape(c, ds);
+            ia_tensor want = zero_tensor(IA_DTYPE_F32, nd, ds), got = zero_tensor(IA_DTYPE_F32, nd, ds);
+            ia_op op = {.type = IA_OP_MATMUL, .src = {&a, &b, c->bias ? &bias : NULL}, .dst = &want};
+            op.p.matmul.b_transposed = c->bt;
+            assert_int_equal(ia_backend_compute(ref, &op, &err), IA_OK);
+            op.dst = &got;
+            if (ia_backend_compute(be, &op, &err) != IA_OK)
+                fail_msg("auto at %s, case %zu: %s", ia_cpu_isa_name(isas[i]), j, err.message);
+            double e = nmse(&got, &want);
+            if (!(e <= F32_BOUND))
+                fail_msg("auto at %s, case %zu: NMSE %.3g", ia_cpu_isa_name(isas[i]), j, e);
+            ia_tensor_free(&a);
+            ia_tensor_free(&b);
+            ia_tensor_free(&bias);
+            ia_tensor_free(&want);
+            ia_tensor_free(&got);
+        }
+        ia_backend_free(be);
+    }
+    ia_backend_free(ref);
+}
+
+/* The kernels' F16/BF16 converters (the BLAS path's weight conversion, the
+ * portable packing) against tensor.c's, on every bit pattern. */
+static void test_convert(void **state)
+{
+    (void)state;
+    static uint16_t h[65536];
+    static float got[65536];
+    for (int i = 0; i < 65536; i++)
+        h[i] = (uint16_t)i;
+    const ia_gemm_kernels *tables[] = {&ia_gemm_portable, &ia_gemm_avx2, &ia_gemm_avx512};
+    static const ia_cpu_isa isas[] = {IA_CPU_ISA_PORTABLE, IA_CPU_ISA_AVX2, IA_CPU_ISA_AVX512};
+    for (int t = 0; t < 3; t++) {
+        ia_error err;
+        ia_cpu_options o = {.isa = isas[t]};
+        ia_backend *be = ia_backend_cpu_create(&o, &err);
+        if (!be)
+            continue;
+        ia_backend_free(be);
+        for (int bf = 0; bf < 2; bf++) {
+            /* An odd count exercises the tails. */
+            tables[t]->convert(h, bf ? IA_DTYPE_BF16 : IA_DTYPE_F16, got, 65533);
+            for (int i = 0; i < 65533; i++) {
+                float want = bf ? ia_bf16_to_f32(h[i]) : ia_f16_to_f32(h[i]);
+                if (memcmp(&want, &got[i], sizeof want) != 0 && !(want != want && got[i] != got[i]))
+                    fail_msg("%s %s 0x%04x: %g, expected %g", tables[t]->name, bf ? "bf16" : "f16",
+                             i, (double)got[i], (double)want);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +498,8 @@ int main(void)
         cmocka_unit_test(test_strided_sources),
         cmocka_unit_test(test_strided_dst),
         cmocka_unit_test(test_rejected),
+        cmocka_unit_test(test_auto),
+        cmocka_unit_test(test_convert),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

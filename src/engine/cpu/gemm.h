@@ -1,13 +1,13 @@
 /* The GEMM kernels behind IA_OP_MATMUL on the CPU, one table per ISA.
  *
  * The driver (matmul.c) blocks the problem after BLIS: for each block of
- * columns of B (nc) and of its rows (kc) it packs B into panels of nr columns
- * (converting F16/BF16 to F32 and transposing a Linear weight on the way),
- * then sweeps the rows of A in micro-tiles of mr x nr that stay in registers.
+ * rows of B (kc) it packs B a panel of nr columns at a time (converting
+ * F16/BF16 to F32 and transposing a Linear weight on the way), then sweeps
+ * the rows of A past it in micro-tiles of mr x nr that stay in registers.
  * A is read in place when its rows are unit-stride in k (activations are),
  * else copied into a row-major block first. Each table gives the tile sizes,
- * the packer, the micro-kernel and the decode GEMV of one ISA; the driver
- * owns threads, scratch and the choice of path.
+ * the packer, the micro-kernel, the GEMV for decode and small batches, and a
+ * converter; the driver owns threads, scratch and the choice of path.
  *
  * Private to src/engine/cpu: the matmul files and their tests. */
 #ifndef IA_CPU_GEMM_H
@@ -55,6 +55,9 @@ typedef struct ia_gemm_kernels {
      * converting F16/BF16 in registers. bias (NULL for none) is indexed by n. */
     void (*gemv)(int m, int64_t K, const float *a, int64_t lda, const ia_gemm_b *b, int64_t n0,
                  int64_t n1, float *c, int64_t ldc, int64_t c_cs, float alpha, const float *bias);
+    /* n contiguous elements of a float dtype (F32, F16, BF16) as F32: the
+     * BLAS path's weight conversion. */
+    void (*convert)(const void *src, ia_dtype t, float *dst, int64_t n);
 } ia_gemm_kernels;
 
 /* Up to this many rows of A go through the GEMV rather than the packed GEMM:
@@ -75,6 +78,7 @@ void ia_gemm_gemv_generic(int m, int64_t K, const float *a, int64_t lda, const i
 /* Stores an mr x nr tile held as acc[i * ld + j] through the epilogue. */
 void ia_gemm_store_tile(const float *acc, int64_t ld, float *c, int64_t ldc, int64_t c_cs, int mr,
                         int nr, const ia_gemm_epilogue *ep);
+void ia_gemm_convert_generic(const void *src, ia_dtype t, float *dst, int64_t n);
 /* Element (k, n) of B as float. */
 float ia_gemm_b_get(const ia_gemm_b *b, int64_t k, int64_t n);
 

@@ -2,21 +2,22 @@
  * target attributes: the project builds without -march, and the CPU backend
  * calls these only when hw reports the ISA.
  *
- * Micro-kernel MR x 32: two zmm of B (32 columns) per k, one broadcast of A
- * per row, 2 * MR accumulators. Sixteen or more independent FMA chains cover
- * Zen 5's 4-cycle latency on its two 512-bit FMA pipes; MR_MAX is the row
- * count (see the measurements in docs/performance.md). A is read in place:
- * each row is a unit-stride stream, so the broadcasts hit L1 after the first
- * touch of each line.
+ * Micro-kernel 8 x 32 (MR_MAX x NR): two zmm of B (32 columns) per k, one
+ * broadcast of A per row, sixteen accumulators: twice the chains that cover
+ * Zen 5's 4-cycle FMA latency on its two 512-bit pipes. 12 x 32 and 14 x 32
+ * were tried (one thread, 128 x 768 x {768, 3072}, 3072 x 768): no faster,
+ * and 8 divides the usual sequence lengths, so no row tail. A is read in
+ * place: each row is a unit-stride stream whose broadcasts hit L1 after the
+ * first touch of a line. C's lines are prefetched before the k loop.
  *
  * Blocking (Zen 5: 48 KiB L1d, 1 MiB L2 per core): KC = 256 keeps one packed
- * B panel (KC x 32 floats = 32 KiB) in L1 while the A rows of a block stream
- * past it from L2; MC = 128 rows of A x KC = 128 KiB and the B block
- * (KC x NC = 256 x 512 x 4 = 512 KiB) share L2.
+ * B panel (KC x 32 floats = 32 KiB) in L1 while the rows of A's block (at
+ * most 256 x KC, 256 KiB) stream past it from L2 (matmul.c packs each panel
+ * just before its sweep). KC from 128 to 512 measured within 3%.
  *
- * B is packed (transposed for a Linear weight by 16 x 16 register
- * transposes, F16/BF16 converted on the way); the decode GEMV reads the
- * weight in place and converts in registers. */
+ * B is packed transposed for a Linear weight by 16 x 16 register transposes,
+ * F16/BF16 converted on the way. The decode GEMV reads the weight in place,
+ * converts in registers and prefetches the stream ahead. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -26,6 +27,15 @@
 #define INLINE static inline __attribute__((always_inline))
 
 #define NR 32
+/* How far ahead the GEMV prefetches a streamed weight, in bytes: measured
+ * on weights from DRAM (one thread, F16, 1 x 768 x 2304): 20 GB/s without,
+ * 23 at 2 KiB, 25 at 4 KiB, 33 at 8 KiB (F32's rate), less beyond. */
+#define GEMV_PREFETCH 8192
+/* The same for a [K, N] weight, whose rows are read four at a time: whole
+ * groups of four rows, at least this far ahead (one thread from DRAM, F16
+ * 1 x 3072 x 768: 17.5 GB/s without, 20 at 8 KiB, 24 at 16, 28 at 32, 27 at
+ * 64). */
+#define GEMV_PREFETCH_COLS 32768
 #ifndef MR_MAX
 #define MR_MAX 8
 #endif
@@ -168,6 +178,14 @@ AVX512 static void avx512_pack_b(const ia_gemm_b *b, int64_t k0, int64_t kc, int
 INLINE AVX512 void tile_mr(const int MR, int64_t kc, const float *a, int64_t lda, const float *bp,
                            float *c, int64_t ldc, int64_t c_cs, int nr, const ia_gemm_epilogue *ep)
 {
+    /* C's lines are fetched while the k loop runs: a C too large for L3
+     * (2048 x 3072) otherwise stalls the stores of every tile on DRAM. */
+    if (c_cs == 1)
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; i++) {
+            __builtin_prefetch(c + i * ldc, 1, 3);
+            __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
+        }
     __m512 acc[MR_MAX][2];
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++)
@@ -272,6 +290,7 @@ INLINE AVX512 void gemv_rows(const int M, ia_dtype t, int64_t K, const float *a,
                     av[i] = _mm512_loadu_ps(a + i * lda + k + 16 * u);
 #pragma GCC unroll 4
                 for (int j = 0; j < 4; j++) {
+                    __builtin_prefetch(r[j] + (k + 16 * u) * es + GEMV_PREFETCH, 0, 0);
                     __m512 w = load16_full(r[j] + (k + 16 * u) * es, t);
 #pragma GCC unroll 4
                     for (int i = 0; i < M; i++)
@@ -302,58 +321,75 @@ INLINE AVX512 void gemv_rows(const int M, ia_dtype t, int64_t K, const float *a,
     }
 }
 
-/* B [K, N] (ns == 1): 16 / M registers of outputs per row of A (256 columns
- * at M = 1) stay in registers while every row of B passes once under them. */
+/* B [K, N] (ns == 1): rows of B are streamed whole, four at a time, into
+ * accumulators y kept in memory (L1 for a few thousand columns): the weight
+ * is read as one contiguous block, which the prefetchers follow at DRAM
+ * speed, where column chunks read short runs far apart (13 GB/s against 45
+ * for 1 x 768 x 2304 from DRAM). y is dst itself when unit-stride, else a
+ * chunk on the stack. */
 INLINE AVX512 void gemv_cols(const int M, ia_dtype t, int64_t K, const float *a, int64_t lda,
                              const ia_gemm_b *b, int64_t n0, int64_t n1, float *c, int64_t ldc,
                              int64_t c_cs, float alpha, const float *bias)
 {
-    enum { V_MAX = 16 };
-    const int V = V_MAX / M;
-    int64_t es = (int64_t)ia_dtype_size(t);
-    for (int64_t j0 = n0; j0 < n1; j0 += 16 * V) {
-        int64_t w = n1 - j0;
-        __mmask16 mv[V_MAX];
-        __m512 acc[IA_GEMV_MAX_M][V_MAX];
-#pragma GCC unroll 16
-        for (int v = 0; v < V; v++) {
-            mv[v] = mask_n(w - 16 * v);
-#pragma GCC unroll 4
-            for (int i = 0; i < M; i++)
-                acc[i][v] = _mm512_setzero_ps();
-        }
+    enum { CHUNK = 1024 };
+    float stack[IA_GEMV_MAX_M * CHUNK];
+    int64_t es = (int64_t)ia_dtype_size(t), rs = b->ks * es;
+    int64_t step = c_cs == 1 ? n1 - n0 : CHUNK;
+    for (int64_t j0 = n0; j0 < n1; j0 += step) {
+        int64_t w = n1 - j0 < step ? n1 - j0 : step;
+        float *y[IA_GEMV_MAX_M];
+        for (int i = 0; i < M; i++)
+            y[i] = c_cs == 1 ? c + i * ldc + j0 : stack + i * CHUNK;
         const char *col = (const char *)b->data + j0 * es;
-        bool full = w >= 16 * V;
-        for (int64_t k = 0; k < K; k++) {
-            const char *p = col + k * b->ks * es;
-            __m512 ak[IA_GEMV_MAX_M];
-#pragma GCC unroll 4
-            for (int i = 0; i < M; i++)
-                ak[i] = _mm512_set1_ps(a[i * lda + k]);
-#pragma GCC unroll 16
-            for (int v = 0; v < V; v++) {
-                __m512 x = full ? load16_full(p + 16 * v * es, t) : load16(p + 16 * v * es, t, mv[v]);
+        int64_t ahead = rs > 0 ? 4 * rs * ((GEMV_PREFETCH_COLS + 4 * rs - 1) / (4 * rs))
+                               : GEMV_PREFETCH_COLS;
+        for (int64_t k = 0; k < K; k += 4) {
+            int rows = K - k < 4 ? (int)(K - k) : 4;
+            const char *r[4];
+            __m512 ak[IA_GEMV_MAX_M][4];
+            for (int u = 0; u < 4; u++) {
+                /* Rows past K read as zeros (never loaded). */
+                r[u] = col + (k + (u < rows ? u : 0)) * rs;
 #pragma GCC unroll 4
                 for (int i = 0; i < M; i++)
-                    acc[i][v] = _mm512_fmadd_ps(ak[i], x, acc[i][v]);
+                    ak[i][u] = _mm512_set1_ps(u < rows ? a[i * lda + k + u] : 0.0f);
             }
-        }
-        __m512 va = _mm512_set1_ps(alpha);
-        for (int v = 0; v < V && mv[v]; v++) {
-            __m512 add = bias ? _mm512_maskz_loadu_ps(mv[v], bias + j0 + 16 * v) : _mm512_setzero_ps();
-            for (int i = 0; i < M; i++) {
-                __m512 y = _mm512_fmadd_ps(acc[i][v], va, add);
-                float *ci = c + i * ldc + (j0 + 16 * v) * c_cs;
-                if (c_cs == 1) {
-                    _mm512_mask_storeu_ps(ci, mv[v], y);
-                } else {
-                    float tmp[16];
-                    _mm512_storeu_ps(tmp, y);
-                    for (int64_t j = 0; j < 16 && 16 * v + j < w; j++)
-                        ci[j * c_cs] = tmp[j];
+            for (int64_t v = 0; v < w; v += 16) {
+                __mmask16 m = mask_n(w - v);
+                __m512 x[4];
+#pragma GCC unroll 4
+                for (int u = 0; u < 4; u++) {
+                    __builtin_prefetch(r[u] + v * es + ahead, 0, 0);
+                    x[u] = u >= rows     ? _mm512_setzero_ps()
+                         : m == 0xFFFF ? load16_full(r[u] + v * es, t)
+                                       : load16(r[u] + v * es, t, m);
+                }
+#pragma GCC unroll 4
+                for (int i = 0; i < M; i++) {
+                    __m512 acc = k == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m, y[i] + v);
+#pragma GCC unroll 4
+                    for (int u = 0; u < 4; u++)
+                        acc = _mm512_fmadd_ps(ak[i][u], x[u], acc);
+                    _mm512_mask_storeu_ps(y[i] + v, m, acc);
                 }
             }
         }
+        /* y = alpha * y + bias, into dst. */
+        __m512 va = _mm512_set1_ps(alpha);
+        for (int i = 0; i < M; i++)
+            for (int64_t v = 0; v < w; v += 16) {
+                __mmask16 m = mask_n(w - v);
+                __m512 add = bias ? _mm512_maskz_loadu_ps(m, bias + j0 + v) : _mm512_setzero_ps();
+                __m512 out = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, y[i] + v), va, add);
+                if (c_cs == 1) {
+                    _mm512_mask_storeu_ps(y[i] + v, m, out);
+                } else {
+                    float tmp[16];
+                    _mm512_storeu_ps(tmp, out);
+                    for (int64_t j = 0; j < 16 && v + j < w; j++)
+                        c[i * ldc + (j0 + v + j) * c_cs] = tmp[j];
+                }
+            }
     }
 }
 
@@ -382,6 +418,26 @@ AVX512 static void avx512_gemv(int m, int64_t K, const float *a, int64_t lda, co
     ia_gemm_gemv_generic(m, K, a, lda, b, n0, n1, c, ldc, c_cs, alpha, bias);
 }
 
+/* ------------------------------------------------------------- convert */
+
+INLINE AVX512 void convert_t(const void *src, ia_dtype t, float *dst, int64_t n)
+{
+    int64_t es = (int64_t)ia_dtype_size(t), i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(dst + i, load16_full((const char *)src + i * es, t));
+    if (i < n)
+        _mm512_mask_storeu_ps(dst + i, mask_n(n - i), load16((const char *)src + i * es, t, mask_n(n - i)));
+}
+
+AVX512 static void avx512_convert(const void *src, ia_dtype t, float *dst, int64_t n)
+{
+    switch (t) {
+    case IA_DTYPE_F16: convert_t(src, IA_DTYPE_F16, dst, n); return;
+    case IA_DTYPE_BF16: convert_t(src, IA_DTYPE_BF16, dst, n); return;
+    default: convert_t(src, IA_DTYPE_F32, dst, n); return;
+    }
+}
+
 const ia_gemm_kernels ia_gemm_avx512 = {
     .name = "avx512",
     .mr = MR_MAX,
@@ -390,4 +446,5 @@ const ia_gemm_kernels ia_gemm_avx512 = {
     .pack_b = avx512_pack_b,
     .tile = avx512_tile,
     .gemv = avx512_gemv,
+    .convert = avx512_convert,
 };

@@ -47,8 +47,10 @@ typedef struct mm_plan {
     float alpha;
     /* The task grid: batch x M blocks x N blocks. */
     int64_t kc, mb, nb, mt, nt;
-    size_t shared_floats;  /* at the front of thread 0's scratch */
+    size_t shared_floats;  /* at the front of thread 0's scratch: the bias, */
+    size_t bias_floats;    /* then the GEMV's partial sums */
     size_t thread_floats;  /* each thread's own */
+    int64_t kb, kt;        /* GEMV split over k: rows per part, parts (0: none) */
     /* BLAS: how each operand is passed, and whether it is used in place. */
     bool ta, tb, a_ok, b_ok, c_ok;
     int64_t lda, ldb, ldc;
@@ -154,7 +156,10 @@ static int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
  * its own copy of B, which costs about 8 / rows of the compute (a 16 x 16
  * transpose per 256 elements against 2 * rows flops per element), so blocks
  * stay tall; the N split feeds the threads. */
-#define MM_MAX_MB 384
+#define MM_MAX_MB 256
+/* Columns of C per chunk of a task: 256 x 256 floats of C and 256 x KC of
+ * A (256 KiB each) share a 1 MiB L2 from one block of k to the next. */
+#define MM_NC 256
 
 static void gemm_grid(mm_plan *p, int threads)
 {
@@ -186,32 +191,33 @@ static void gemm_grid(mm_plan *p, int threads)
         p->thread_floats += (size_t)(p->mb * (p->kc + 16));
 }
 
-/* One task: rows [m0, m1) and columns [n0, n1) of batch bi. For each block
- * of k, each panel of B is packed just before the sweep of A's rows that
- * uses it, so it is written to and read from L1; A's block (at most
- * MM_MAX_MB x kc) and the task's C stay in L2 between panels. */
-/* Prefetches part `part` of `parts` of the storage B(k0 .. k0+kc,
+/* Prefetches part `part` of `parts` of the storage of B(k0 .. k0+kc,
  * n0 .. n0+w) into L2, so that the next panel's packing, which would wait on
  * memory, finds it there; spread over the tiles of the current panel, the
- * loads overlap with their arithmetic. */
+ * loads overlap with their arithmetic (5% on the 9 MiB BERT FFN weights, one
+ * thread). */
 static void prefetch_panel(const ia_gemm_b *b, int64_t k0, int64_t kc, int64_t n0, int64_t w,
                            int64_t part, int64_t parts)
 {
-    int64_t es = (int64_t)ia_dtype_size(b->dtype);
-    const char *base = b->data;
     /* Runs: rows of a Linear weight (ks == 1) or of a [K, N] matrix. */
     bool rows_k = b->ks == 1;
-    int64_t runs = rows_k ? w : kc, len = (rows_k ? kc : w) * es;
-    int64_t stride = (rows_k ? b->ns : b->ks) * es;
     if (!rows_k && b->ns != 1)
         return;
-    const char *first = base + (k0 * b->ks + n0 * b->ns) * es;
+    int64_t es = (int64_t)ia_dtype_size(b->dtype);
+    int64_t runs = rows_k ? w : kc, len = (rows_k ? kc : w) * es;
+    int64_t stride = (rows_k ? b->ns : b->ks) * es;
+    const char *first = (const char *)b->data + (k0 * b->ks + n0 * b->ns) * es;
     int64_t from = runs * part / parts, to = runs * (part + 1) / parts;
     for (int64_t r = from; r < to; r++)
         for (int64_t off = 0; off < len; off += 64)
             __builtin_prefetch(first + r * stride + off, 0, 2);
 }
 
+/* One task: rows [m0, m1) and columns [n0, n1) of batch bi, in chunks of
+ * MM_NC columns. For each chunk and block of k, each panel of B is packed
+ * just before the sweep of A's rows that uses it, so it is written to and
+ * read from L1; A's block (at most MM_MAX_MB x kc) and the chunk of C (at
+ * most MM_MAX_MB x MM_NC) stay in L2 from one block of k to the next. */
 static void gemm_block(const mm_plan *p, int64_t bi, int64_t m0, int64_t m1, int64_t n0,
                        int64_t n1, float *scratch)
 {
@@ -225,42 +231,49 @@ static void gemm_block(const mm_plan *p, int64_t bi, int64_t m0, int64_t m1, int
     float *bpack = scratch;
     float *apack = scratch + p->kc * kr->nr;
     int mr = kr->mr, nr = kr->nr;
+    int64_t tiles = (m1 - m0 + mr - 1) / mr;
 
-    for (int64_t pc = 0; pc < p->K; pc += p->kc) {
-        int64_t kc = p->K - pc < p->kc ? p->K - pc : p->kc;
-        const float *ap = a + m0 * p->a_rs + pc;
-        int64_t lda = p->a_rs;
-        if (p->a_cs != 1) {
-            /* A strided in k (a permuted view): copy the block to rows of
-             * unit stride, padded against cache aliasing. */
-            lda = p->kc + 16;
-            for (int64_t i = 0; i < m1 - m0; i++)
-                for (int64_t k = 0; k < kc; k++)
-                    apack[i * lda + k] = a[(m0 + i) * p->a_rs + (pc + k) * p->a_cs];
-            ap = apack;
-        }
-        for (int64_t jr = n0; jr < n1; jr += nr) {
-            int w = (int)(n1 - jr < nr ? n1 - jr : nr);
-            kr->pack_b(&b, pc, kc, jr, w, bpack);
-            ia_gemm_epilogue ep = {
-                .alpha = p->alpha,
-                .bias = p->bias ? p->bias + jr : NULL,
-                .accumulate = pc > 0,
-            };
-            /* The panel after this one: the next columns, or the first
-             * columns of the next block of k. */
-            int64_t pn = jr + nr, pk = pc, pkc = kc;
-            if (pn >= n1) {
-                pn = n0, pk = pc + kc;
-                pkc = p->K - pk < p->kc ? p->K - pk : p->kc;
+    for (int64_t jc = n0; jc < n1; jc += MM_NC) {
+        int64_t jend = jc + MM_NC < n1 ? jc + MM_NC : n1;
+        for (int64_t pc = 0; pc < p->K; pc += p->kc) {
+            int64_t kc = p->K - pc < p->kc ? p->K - pc : p->kc;
+            const float *ap = a + m0 * p->a_rs + pc;
+            int64_t lda = p->a_rs;
+            if (p->a_cs != 1) {
+                /* A strided in k (a permuted view): copy the block to rows
+                 * of unit stride, padded against cache aliasing. */
+                lda = p->kc + 16;
+                for (int64_t i = 0; i < m1 - m0; i++)
+                    for (int64_t k = 0; k < kc; k++)
+                        apack[i * lda + k] = a[(m0 + i) * p->a_rs + (pc + k) * p->a_cs];
+                ap = apack;
             }
-            int64_t pw = n1 - pn < nr ? n1 - pn : nr, tiles = (m1 - m0 + mr - 1) / mr;
-            for (int64_t ir = m0; ir < m1; ir += mr) {
-                int h = (int)(m1 - ir < mr ? m1 - ir : mr);
-                if (pk < p->K)
-                    prefetch_panel(&b, pk, pkc, pn, pw, (ir - m0) / mr, tiles);
-                kr->tile(kc, ap + (ir - m0) * lda, lda, bpack, c + ir * p->c_rs + jr * p->c_cs,
-                         p->c_rs, p->c_cs, h, w, &ep);
+            for (int64_t jr = jc; jr < jend; jr += nr) {
+                int w = (int)(jend - jr < nr ? jend - jr : nr);
+                kr->pack_b(&b, pc, kc, jr, w, bpack);
+                ia_gemm_epilogue ep = {
+                    .alpha = p->alpha,
+                    .bias = p->bias ? p->bias + jr : NULL,
+                    .accumulate = pc > 0,
+                };
+                /* The panel packed next: the next columns of the chunk,
+                 * else its first columns in the next block of k, else the
+                 * next chunk's first panel. */
+                int64_t pn = jr + nr, pk = pc, pend = jend;
+                if (pn >= jend) {
+                    pn = jc, pk = pc + kc;
+                    if (pk >= p->K)
+                        pn = jend, pk = 0, pend = jend + MM_NC < n1 ? jend + MM_NC : n1;
+                }
+                int64_t pkc = p->K - pk < p->kc ? p->K - pk : p->kc;
+                int64_t pw = pend - pn < nr ? pend - pn : nr;
+                for (int64_t ir = m0; ir < m1; ir += mr) {
+                    int h = (int)(m1 - ir < mr ? m1 - ir : mr);
+                    if (pn < n1)
+                        prefetch_panel(&b, pk, pkc, pn, pw, (ir - m0) / mr, tiles);
+                    kr->tile(kc, ap + (ir - m0) * lda, lda, bpack, c + ir * p->c_rs + jr * p->c_cs,
+                             p->c_rs, p->c_cs, h, w, &ep);
+                }
             }
         }
     }
@@ -273,12 +286,14 @@ static float *thread_scratch(const mm_plan *p, int thread)
     return base && thread == 0 ? base + p->shared_floats : base;
 }
 
+/* Tasks run M block first, so that threads working at the same time read
+ * the same columns of B (one copy in L3). */
 static void gemm_task(void *ctx, int64_t begin, int64_t end, int thread)
 {
     const mm_plan *p = ctx;
     float *scratch = thread_scratch(p, thread);
     for (int64_t t = begin; t < end; t++) {
-        int64_t ni = t % p->nt, mi = (t / p->nt) % p->mt, bi = t / (p->nt * p->mt);
+        int64_t mi = t % p->mt, ni = (t / p->mt) % p->nt, bi = t / (p->nt * p->mt);
         int64_t m0 = mi * p->mb, n0 = ni * p->nb;
         int64_t m1 = m0 + p->mb < p->M ? m0 + p->mb : p->M;
         int64_t n1 = n0 + p->nb < p->N ? n0 + p->nb : p->N;
@@ -288,8 +303,26 @@ static void gemm_task(void *ctx, int64_t begin, int64_t end, int thread)
 
 /* ------------------------------------------------------------ own: GEMV */
 
+/* A [K, N] weight (ns == 1) for a single product is split over k rather
+ * than n: each thread then streams one contiguous block of rows, and the
+ * parts' sums are added at the end (an N split reads short runs of every
+ * row). Parts of at least 64 rows, two per thread for balance. */
+#define MM_GEMV_MIN_KPART 64
+
 static void gemv_grid(mm_plan *p, int threads)
 {
+    p->kt = 0;
+    if (p->nbatch == 1 && p->b.ns == 1 && p->b.ks != 1 && p->a_cs == 1 && threads > 1 &&
+        p->K >= 2 * MM_GEMV_MIN_KPART) {
+        p->kt = 2 * (int64_t)threads;
+        if (p->kt > p->K / MM_GEMV_MIN_KPART)
+            p->kt = p->K / MM_GEMV_MIN_KPART;
+        p->kb = round_up(ceil_div(p->K, p->kt), 4);
+        p->kt = ceil_div(p->K, p->kb);
+        p->shared_floats = (size_t)(p->kt * p->M * round_up(p->N, 16));
+        p->thread_floats = 0;
+        return;
+    }
     /* About four column chunks per thread, 16-aligned: enough to balance,
      * few enough that each chunk streams long runs of the weight. */
     p->nb = round_up(ceil_div(p->N, 4 * (int64_t)threads), 16);
@@ -323,6 +356,38 @@ static void gemv_task(void *ctx, int64_t begin, int64_t end, int thread)
         b.data = (const char *)b.data + bo * (int64_t)ia_dtype_size(b.dtype);
         p->kr->gemv((int)p->M, p->K, a, lda, &b, n0, n1, p->c + co, p->c_rs, p->c_cs, p->alpha,
                     p->bias);
+    }
+}
+
+/* One part of the k split: rows [k0, k0 + kb) into its own partial sums. */
+static void gemv_ktask(void *ctx, int64_t begin, int64_t end, int thread)
+{
+    (void)thread;
+    const mm_plan *p = ctx;
+    int64_t ldp = round_up(p->N, 16);
+    float *parts = (float *)ia_cpu_scratch(p->cpu, 0, 0) + p->bias_floats;
+    for (int64_t t = begin; t < end; t++) {
+        int64_t k0 = t * p->kb, k1 = k0 + p->kb < p->K ? k0 + p->kb : p->K;
+        ia_gemm_b b = p->b;
+        b.data = (const char *)b.data + k0 * b.ks * (int64_t)ia_dtype_size(b.dtype);
+        p->kr->gemv((int)p->M, k1 - k0, p->a + k0, p->a_rs, &b, 0, p->N, parts + t * p->M * ldp,
+                    ldp, 1, 1.0f, NULL);
+    }
+}
+
+static void gemv_ksum(const mm_plan *p)
+{
+    int64_t ldp = round_up(p->N, 16);
+    const float *parts = (const float *)ia_cpu_scratch(p->cpu, 0, 0) + p->bias_floats;
+    for (int64_t i = 0; i < p->M; i++) {
+        float *c = p->c + i * p->c_rs;
+        const float *first = parts + i * ldp;
+        for (int64_t n = 0; n < p->N; n++) {
+            float s = first[n];
+            for (int64_t t = 1; t < p->kt; t++)
+                s += first[t * p->M * ldp + n];
+            c[n * p->c_cs] = p->alpha * s + (p->bias ? p->bias[n] : 0.0f);
+        }
     }
 }
 
@@ -365,6 +430,7 @@ static void run_blas(const mm_plan *p)
     float *s = thread_scratch(p, 0);
     float *a_copy = s, *b_copy = a_copy + (p->a_ok ? 0 : round_up(M * K, 16));
     float *c_copy = b_copy + (p->b_ok ? 0 : round_up(K * N, 16));
+    int64_t b_done = 0;
     for (int64_t bi = 0; bi < p->nbatch; bi++) {
         int64_t ao, bo, co;
         batch_offsets(p, bi, &ao, &bo, &co);
@@ -383,14 +449,25 @@ static void run_blas(const mm_plan *p)
         }
         const float *bm = b.data;
         if (!p->b_ok) {
-            /* Converted as [N, K] (Trans) when a Linear weight, else [K, N]. */
-            float *t = b_copy;
+            /* Converted as [N, K] (Trans) when a Linear weight, else [K, N],
+             * a run at a time when runs are contiguous; a weight shared by
+             * the batches is converted once. */
             tb = b.ks == 1;
-            ia_gemm_b dst = {.data = t, .dtype = IA_DTYPE_F32, .ks = tb ? 1 : N, .ns = tb ? K : 1};
-            for (int64_t n = 0; n < N; n++)
-                for (int64_t k = 0; k < K; k++)
-                    t[k * dst.ks + n * dst.ns] = ia_gemm_b_get(&b, k, n);
-            bm = t, ldb = tb ? (K > 0 ? K : 1) : (N > 0 ? N : 1);
+            bm = b_copy, ldb = tb ? (K > 0 ? K : 1) : (N > 0 ? N : 1);
+            if (bi == 0 || bo != b_done) {
+                int64_t es = (int64_t)ia_dtype_size(b.dtype);
+                if (tb)
+                    for (int64_t n = 0; n < N; n++)
+                        p->kr->convert((const char *)b.data + n * b.ns * es, b.dtype, b_copy + n * K, K);
+                else if (b.ns == 1)
+                    for (int64_t k = 0; k < K; k++)
+                        p->kr->convert((const char *)b.data + k * b.ks * es, b.dtype, b_copy + k * N, N);
+                else
+                    for (int64_t k = 0; k < K; k++)
+                        for (int64_t n = 0; n < N; n++)
+                            b_copy[k * N + n] = ia_gemm_b_get(&b, k, n);
+                b_done = bo;
+            }
         }
         float *cm = p->c_ok ? c : c_copy;
         int64_t ldcm = p->c_ok ? p->ldc : N;
@@ -409,15 +486,42 @@ static void run_blas(const mm_plan *p)
 
 /* ---------------------------------------------------------------- entry */
 
-/* AUTO's rule: see the measurements in the comment on IA_MM_AUTO below. */
+/* AUTO's rule, from measurements on the development machine (2 cores of an
+ * AMD Zen 5 under KVM, 2 threads, OpenBLAS 0.3.21 with its own kernel
+ * choice, Cooperlake; F32 Linear weights unless noted; time of BLAS / time
+ * of ours, the fastest of >= 15 runs; bench/bench_matmul and
+ * docs/performance.md have the method):
+ *
+ *   M x K x N               avx512   avx2   portable
+ *   1 x 768 x 2304            6.2     5.9     2.0     GEMV vs OpenBLAS's
+ *   1 x 768 x 2304 F16       15.7    18.6     2.1     packed GEMM at M = 1
+ *   4 x 768 x 768             7.2     4.4     0.75
+ *   8 x 768 x 768             1.7     0.94    0.40
+ *   32 x 768 x 768            1.2     0.74    0.19
+ *   128 x 768 x 768           1.0-1.2 0.63    0.12
+ *   128 x 768 x 768 F16       1.4     0.86    0.28    BLAS converts first
+ *   1024 x 1024 x 1024        0.97-1.02 0.58  0.10
+ *   2048 x 768 x 3072         1.02    -       -
+ *   12 x [128 x 64 x 128]     3.7     1.9     0.16    batches, per call
+ *
+ * So: the GEMV for M <= IA_GEMV_MAX_M everywhere; with AVX-512 our GEMM
+ * everywhere (parity or better on every shape tried); with AVX2 or the
+ * portable kernels OpenBLAS for single products (at AVX2 it runs at least
+ * its Haswell kernel, on a par with ours, and AVX-512 where the CPU has it),
+ * but ours for AVX2 batches, which BLAS would run one small call at a time.
+ * Keeping to our pool where we are not slower also keeps OpenBLAS's threads
+ * from spinning against ours on a small machine. */
 static bool use_blas(const ia_cpu_ctx *cpu, const mm_plan *p)
 {
-    if (cpu->gemm == IA_CPU_GEMM_BLAS)
-        return true;
-    if (cpu->gemm == IA_CPU_GEMM_OWN)
+    if (cpu->gemm != IA_CPU_GEMM_AUTO)
+        return cpu->gemm == IA_CPU_GEMM_BLAS;
+    if (p->M <= IA_GEMV_MAX_M)
         return false;
-    (void)p;
-    return false;
+    switch (cpu->isa) {
+    case IA_CPU_ISA_AVX512: return false;
+    case IA_CPU_ISA_AVX2: return p->nbatch == 1;
+    default: return true;
+    }
 }
 
 ia_status ia_cpu_matmul(ia_cpu_ctx *cpu, const ia_op *op, ia_error *err)
@@ -441,14 +545,15 @@ ia_status ia_cpu_matmul(ia_cpu_ctx *cpu, const ia_op *op, ia_error *err)
     /* The bias as unit-stride F32: used in place when it is, else
      * converted into the shared scratch. */
     if (bias && (bias->dtype != IA_DTYPE_F32 || bias->stride[0] != 1))
-        p.shared_floats = (size_t)round_up(p.N, 16);
+        p.bias_floats = (size_t)round_up(p.N, 16);
+    p.shared_floats += p.bias_floats;
     for (int t = (blas || p.K == 0) ? 0 : threads - 1; t >= 0; t--) {
         size_t floats = p.thread_floats + (t == 0 ? p.shared_floats : 0);
         if (floats && !ia_cpu_scratch(cpu, t, floats * sizeof(float)))
             return ia_error_set(err, IA_ERR_NOMEM, "matmul: out of memory for %zu bytes of scratch",
                                 floats * sizeof(float));
     }
-    if (bias && p.shared_floats) {
+    if (bias && p.bias_floats) {
         float *bf = ia_cpu_scratch(cpu, 0, 0);
         for (int64_t n = 0; n < p.N; n++)
             bf[n] = ia_tensor_get_f32(bias, &n);
@@ -471,9 +576,12 @@ ia_status ia_cpu_matmul(ia_cpu_ctx *cpu, const ia_op *op, ia_error *err)
         run_blas(&p);
         return IA_OK;
     }
-    if (gemv)
+    if (gemv && p.kt) {
+        ia_threadpool_parallel_for(cpu->pool, p.kt, 1, gemv_ktask, &p);
+        gemv_ksum(&p);
+    } else if (gemv) {
         ia_threadpool_parallel_for(cpu->pool, p.nbatch * p.nt, 1, gemv_task, &p);
-    else
+    } else
         ia_threadpool_parallel_for(cpu->pool, p.nbatch * p.mt * p.nt, 1, gemm_task, &p);
     return IA_OK;
 }
