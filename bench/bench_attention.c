@@ -112,14 +112,30 @@ static int bench_run_case(bench_case *c, ia_backend *cpu, ia_backend *ref)
  * torch_s for the cases it measured; returns false when torch is absent. */
 static bool bench_torch(bench_case *cases, int n, int threads)
 {
-    if (system("python3 -c 'import torch' >/dev/null 2>&1") != 0)
+    /* IA_PYTHON names the interpreter that has torch (Debian's python3-torch
+     * lives in /usr/bin/python3, which a pyenv shim may hide). */
+    const char *python = getenv("IA_PYTHON");
+    if (!python || !*python || strchr(python, '\''))
+        python = "python3";
+    char probe[512];
+    snprintf(probe, sizeof probe, "'%s' -c 'import torch' >/dev/null 2>&1", python);
+    if (system(probe) != 0)
         return false;
-    char cmd[4096];
+    char cmd[6144];
     int len = snprintf(cmd, sizeof cmd,
-        "python3 - <<'EOF'\n"
-        "import time, torch\n"
+        "'%s' - <<'EOF'\n"
+        "import math, sys, time, torch\n"
         "import torch.nn.functional as F\n"
         "torch.set_num_threads(%d)\n"
+        "def eager(q, k, v, is_causal):\n"
+        "    # PyTorch before 2.0 has no fused SDPA: the eager attention of\n"
+        "    # Hugging Face's models is the peer there.\n"
+        "    s = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])\n"
+        "    if is_causal:\n"
+        "        s = s.masked_fill(torch.ones(s.shape[-2:], dtype=torch.bool).triu(1), float('-inf'))\n"
+        "    return torch.softmax(s, -1) @ v\n"
+        "attn = getattr(F, 'scaled_dot_product_attention', eager)\n"
+        "print('PyTorch', torch.__version__, 'fused SDPA' if attn is not eager else 'eager attention (no SDPA before 2.0)', file=sys.stderr)\n"
         "torch.manual_seed(0)\n"
         "def median(fn):\n"
         "    fn()\n"
@@ -130,7 +146,7 @@ static bool bench_torch(bench_case *cases, int n, int threads)
         "    runs.sort()\n"
         "    return runs[len(runs) // 2]\n"
         "for i, (sq, sk, causal) in enumerate([",
-        threads);
+        python, threads);
     for (int i = 0; i < n; i++)
         len += snprintf(cmd + len, sizeof cmd - (size_t)len, "(%lld, %lld, %s),",
                         (long long)cases[i].sq, (long long)cases[i].sk,
@@ -141,7 +157,7 @@ static bool bench_torch(bench_case *cases, int n, int threads)
         "    k = torch.rand(%d, %d, sk, %d) * 2 - 1\n"
         "    v = torch.rand(%d, %d, sk, %d) * 2 - 1\n"
         "    with torch.inference_mode():\n"
-        "        t = median(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=causal))\n"
+        "        t = median(lambda: attn(q, k, v, is_causal=causal))\n"
         "    print(i, t, flush=True)\n"
         "EOF\n",
         BENCH_B, BENCH_H, BENCH_D, BENCH_B, BENCH_H, BENCH_D, BENCH_B, BENCH_H, BENCH_D);
