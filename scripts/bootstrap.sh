@@ -31,6 +31,7 @@ debian_packages=(
   "npm:/usr/bin/npm"
   "openssl:/usr/bin/openssl"
   "python3:/usr/bin/python3"
+  "unicode-data:/usr/share/unicode/UnicodeData.txt"
 )
 
 missing=()
