@@ -130,22 +130,21 @@ IA_TARGET_AVX512 IA_INLINE void ew_row16(int op, const ew_job *j, float *d, cons
     }
 }
 
+/* Every op a row kernel specialises, once for both ISAs: each case
+ * instantiates the inlined row loop with op as a constant. */
+#define IA_EW_OPS(X)                                                       \
+    X(EW_ADD) X(EW_MUL) X(EW_SCALE) X(EW_ACT + IA_ACT_GELU_ERF)            \
+    X(EW_ACT + IA_ACT_GELU_TANH) X(EW_ACT + IA_ACT_QUICK_GELU)             \
+    X(EW_ACT + IA_ACT_SILU) X(EW_ACT + IA_ACT_RELU) X(EW_ACT + IA_ACT_TANH) \
+    X(EW_ACT + IA_ACT_SIGMOID)
+
 IA_TARGET_AVX512 static void ew_row_avx512(const ew_job *j, float *d, const float *a, int64_t sa,
                                            const float *b, int64_t sb, int64_t n)
 {
     switch (j->op) {
 #define IA_EW_CASE(OP) \
     case OP: ew_row16(OP, j, d, a, sa, b, sb, n); break;
-    IA_EW_CASE(EW_ADD)
-    IA_EW_CASE(EW_MUL)
-    IA_EW_CASE(EW_SCALE)
-    IA_EW_CASE(EW_ACT + IA_ACT_GELU_ERF)
-    IA_EW_CASE(EW_ACT + IA_ACT_GELU_TANH)
-    IA_EW_CASE(EW_ACT + IA_ACT_QUICK_GELU)
-    IA_EW_CASE(EW_ACT + IA_ACT_SILU)
-    IA_EW_CASE(EW_ACT + IA_ACT_RELU)
-    IA_EW_CASE(EW_ACT + IA_ACT_TANH)
-    IA_EW_CASE(EW_ACT + IA_ACT_SIGMOID)
+    IA_EW_OPS(IA_EW_CASE)
 #undef IA_EW_CASE
     default: ew_row16(EW_ACT + IA_ACT_NONE, j, d, a, sa, b, sb, n); break;
     }
@@ -196,16 +195,7 @@ IA_TARGET_AVX2 static void ew_row_avx2(const ew_job *j, float *d, const float *a
     switch (j->op) {
 #define IA_EW_CASE(OP) \
     case OP: ew_row8(OP, j, d, a, sa, b, sb, n); break;
-    IA_EW_CASE(EW_ADD)
-    IA_EW_CASE(EW_MUL)
-    IA_EW_CASE(EW_SCALE)
-    IA_EW_CASE(EW_ACT + IA_ACT_GELU_ERF)
-    IA_EW_CASE(EW_ACT + IA_ACT_GELU_TANH)
-    IA_EW_CASE(EW_ACT + IA_ACT_QUICK_GELU)
-    IA_EW_CASE(EW_ACT + IA_ACT_SILU)
-    IA_EW_CASE(EW_ACT + IA_ACT_RELU)
-    IA_EW_CASE(EW_ACT + IA_ACT_TANH)
-    IA_EW_CASE(EW_ACT + IA_ACT_SIGMOID)
+    IA_EW_OPS(IA_EW_CASE)
 #undef IA_EW_CASE
     default: ew_row8(EW_ACT + IA_ACT_NONE, j, d, a, sa, b, sb, n); break;
     }
