@@ -16,6 +16,7 @@ typedef struct ia_cli_command {
 
 extern const ia_cli_command ia_cli_hw;
 extern const ia_cli_command ia_cli_inspect;
+extern const ia_cli_command ia_cli_tokenize;
 extern const ia_cli_command ia_cli_version;
 
 /* Options every command accepts; ia_cli_common_option handles one of them

@@ -10,6 +10,7 @@
 static const ia_cli_command *const commands[] = {
     &ia_cli_hw,
     &ia_cli_inspect,
+    &ia_cli_tokenize,
     &ia_cli_version,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

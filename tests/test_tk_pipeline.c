@@ -1,0 +1,328 @@
+/* The whole tokenizer against Hugging Face: every row of the fixtures'
+ * cases.json (ids, tokens, character offsets, decoding) for the four
+ * tokenizers, pairs and the pipeline's settings, the legacy vocabulary
+ * files, and bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "ipfs_accelerate/tokenizer.h"
+
+static const char *const names[] = {"wordpiece", "bytelevel_bpe", "llama_bpe", "unigram"};
+
+static char *fixture_path(const char *rel)
+{
+    const char *root = getenv("IA_FIXTURES");
+    assert_non_null(root);
+    size_t n = strlen(root) + strlen(rel) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", root, rel);
+    return p;
+}
+
+static ia_tokenizer *load_fixture(const char *name)
+{
+    char rel[128];
+    snprintf(rel, sizeof rel, "tokenizers/%s.json", name);
+    char *path = fixture_path(rel);
+    ia_tokenizer *tok = NULL;
+    ia_error err = {0};
+    ia_status st = ia_tokenizer_load(path, &tok, &err);
+    if (st != IA_OK)
+        fail_msg("%s: %s", path, err.message);
+    free(path);
+    return tok;
+}
+
+static cJSON *load_cases(void)
+{
+    char *path = fixture_path("tokenizers/cases.json");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *data = malloc((size_t)n + 1);
+    assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+    data[n] = '\0';
+    fclose(f);
+    cJSON *root = cJSON_Parse(data);
+    assert_non_null(root);
+    free(data);
+    free(path);
+    return root;
+}
+
+static void check_case(const ia_tokenizer *tok, const char *name, size_t row, const cJSON *c)
+{
+    const char *text = cJSON_GetObjectItem(c, "text")->valuestring;
+    const cJSON *ids = cJSON_GetObjectItem(c, "ids");
+    const cJSON *tokens = cJSON_GetObjectItem(c, "tokens");
+    const cJSON *offsets = cJSON_GetObjectItem(c, "offsets");
+    const char *decoded = cJSON_GetObjectItem(c, "decoded")->valuestring;
+
+    ia_encoding e;
+    ia_error err = {0};
+    ia_status st = ia_tokenizer_encode(tok, text, strlen(text), NULL, 0, true, &e, &err);
+    if (st != IA_OK)
+        fail_msg("%s row %zu: %s", name, row, err.message);
+    ia_encoding_char_offsets(&e, text, strlen(text), NULL, 0);
+    size_t n = (size_t)cJSON_GetArraySize(ids);
+    if (e.n != n)
+        fail_msg("%s row %zu (%s): %zu tokens, expected %zu", name, row, text, e.n, n);
+    for (size_t i = 0; i < n; i++) {
+        int id = cJSON_GetArrayItem(ids, (int)i)->valueint;
+        const char *t = cJSON_GetArrayItem(tokens, (int)i)->valuestring;
+        const cJSON *o = cJSON_GetArrayItem(offsets, (int)i);
+        unsigned b = (unsigned)cJSON_GetArrayItem(o, 0)->valueint;
+        unsigned en = (unsigned)cJSON_GetArrayItem(o, 1)->valueint;
+        if (e.ids[i] != id || strcmp(e.tokens[i], t) != 0 || e.offsets[i].begin != b ||
+            e.offsets[i].end != en)
+            fail_msg("%s row %zu (%s) token %zu: got %d '%s' (%u, %u), expected %d '%s' (%u, "
+                     "%u)",
+                     name, row, text, i, e.ids[i], e.tokens[i], e.offsets[i].begin,
+                     e.offsets[i].end, id, t, b, en);
+    }
+    char *out = NULL;
+    size_t out_len = 0;
+    st = ia_tokenizer_decode(tok, e.ids, e.n, true, &out, &out_len, &err);
+    if (st != IA_OK)
+        fail_msg("%s row %zu decode: %s", name, row, err.message);
+    if (strcmp(out, decoded) != 0)
+        fail_msg("%s row %zu decode: got '%s', expected '%s'", name, row, out, decoded);
+    assert_int_equal(out_len, strlen(out));
+    free(out);
+    ia_encoding_free(&e);
+}
+
+static void test_fixture_cases(void **state)
+{
+    (void)state;
+    cJSON *cases = load_cases();
+    size_t total = 0;
+    for (size_t k = 0; k < 4; k++) {
+        ia_tokenizer *tok = load_fixture(names[k]);
+        const cJSON *rows = cJSON_GetObjectItem(cases, names[k]);
+        assert_true(cJSON_GetArraySize(rows) >= 19);
+        size_t row = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, rows) {
+            check_case(tok, names[k], row++, c);
+            total++;
+        }
+        ia_tokenizer_free(tok);
+    }
+    assert_int_equal(total, 76);
+    cJSON_Delete(cases);
+}
+
+/* The batch gives what one-by-one encoding gives, on several threads. */
+static void test_batch_equals_single(void **state)
+{
+    (void)state;
+    cJSON *cases = load_cases();
+    for (size_t k = 0; k < 4; k++) {
+        ia_tokenizer *tok = load_fixture(names[k]);
+        const cJSON *rows = cJSON_GetObjectItem(cases, names[k]);
+        size_t n = (size_t)cJSON_GetArraySize(rows);
+        const char **texts = calloc(n, sizeof *texts);
+        size_t *lens = calloc(n, sizeof *lens);
+        for (size_t i = 0; i < n; i++) {
+            texts[i] = cJSON_GetObjectItem(cJSON_GetArrayItem(rows, (int)i), "text")->valuestring;
+            lens[i] = strlen(texts[i]);
+        }
+        ia_encoding *out = calloc(n, sizeof *out);
+        ia_error err = {0};
+        assert_int_equal(ia_tokenizer_encode_batch(tok, n, texts, lens, NULL, NULL, true, 3,
+                                                   out, &err),
+                         IA_OK);
+        for (size_t i = 0; i < n; i++) {
+            ia_encoding one;
+            assert_int_equal(
+                ia_tokenizer_encode(tok, texts[i], lens[i], NULL, 0, true, &one, &err), IA_OK);
+            assert_int_equal(one.n, out[i].n);
+            assert_memory_equal(one.ids, out[i].ids, one.n * sizeof *one.ids);
+            assert_memory_equal(one.offsets, out[i].offsets, one.n * sizeof *one.offsets);
+            ia_encoding_free(&one);
+            ia_encoding_free(&out[i]);
+        }
+        free(out);
+        free(texts);
+        free(lens);
+        ia_tokenizer_free(tok);
+    }
+    cJSON_Delete(cases);
+}
+
+/* Pairs, truncation and padding on the Llama-style tokenizer, whose pair
+ * template adds no special token; expected values from the Rust tokenizers
+ * 0.23.2 (node binding) with the same settings. */
+static void test_pair_truncation_padding(void **state)
+{
+    (void)state;
+    ia_tokenizer *tok = load_fixture("llama_bpe");
+    ia_encoding e;
+    ia_error err = {0};
+    const char *a = "Hello, world!", *b = "The quick brown fox";
+    static const int32_t pair_ids[] = {399, 298, 485, 532, 486, 345, 484, 334, 326, 259, 1030,
+                                       580, 542, 333, 641, 509, 345, 336, 606, 337, 346};
+    assert_int_equal(ia_tokenizer_encode(tok, a, strlen(a), b, strlen(b), true, &e, &err),
+                     IA_OK);
+    assert_int_equal(e.n, 21);
+    assert_memory_equal(e.ids, pair_ids, sizeof pair_ids);
+    for (size_t i = 0; i < e.n; i++) {
+        assert_int_equal(e.type_ids[i], i < 10 ? 0 : 1);
+        assert_int_equal(e.special_tokens_mask[i], 0);
+    }
+    ia_encoding_free(&e);
+
+    ia_truncation t = {.enabled = true, .max_length = 8, .strategy = IA_TRUNCATE_LONGEST_FIRST};
+    assert_int_equal(ia_tokenizer_set_truncation(tok, &t, &err), IA_OK);
+    ia_padding p = {.enabled = true, .to_longest = false, .length = 12, .pad_id = 0,
+                    .pad_token = "<unk>"};
+    assert_int_equal(ia_tokenizer_set_padding(tok, &p, &err), IA_OK);
+    assert_int_equal(ia_tokenizer_encode(tok, a, strlen(a), b, strlen(b), true, &e, &err),
+                     IA_OK);
+    static const int32_t ids[] = {399, 298, 485, 532, 1030, 580, 542, 333, 0, 0, 0, 0};
+    static const char *const tokens[] = {"\xe2\x96\x81", "H", "el", "lo",
+                                         "\xe2\x96\x81The\xe2\x96\x81", "qu", "ic", "k",
+                                         "<unk>", "<unk>", "<unk>", "<unk>"};
+    static const uint32_t offsets[][2] = {{0, 1}, {0, 1}, {1, 3}, {3, 5}, {0, 4}, {4, 6},
+                                          {6, 8}, {8, 9}, {0, 0}, {0, 0}, {0, 0}, {0, 0}};
+    assert_int_equal(e.n, 12);
+    assert_memory_equal(e.ids, ids, sizeof ids);
+    for (size_t i = 0; i < 12; i++) {
+        assert_string_equal(e.tokens[i], tokens[i]);
+        assert_int_equal(e.attention_mask[i], i < 8);
+        assert_int_equal(e.type_ids[i], i >= 4 && i < 8);
+        assert_int_equal(e.word_ids[i], i < 8 ? 0 : -1);
+        assert_int_equal(e.offsets[i].begin, offsets[i][0]);
+        assert_int_equal(e.offsets[i].end, offsets[i][1]);
+    }
+    ia_encoding_free(&e);
+
+    /* A stride not less than max_length is refused. */
+    t.stride = 8;
+    assert_int_equal(ia_tokenizer_set_truncation(tok, &t, &err), IA_ERR_INVALID);
+    ia_tokenizer_free(tok);
+}
+
+/* Special tokens inside text are split out before normalisation; with
+ * skip_special_tokens they leave the decoding. */
+static void test_special_tokens_in_text(void **state)
+{
+    (void)state;
+    ia_tokenizer *tok = load_fixture("bytelevel_bpe");
+    const char *text = "a<|endoftext|>b <|endoftext|><|endoftext|>";
+    ia_encoding e;
+    ia_error err = {0};
+    assert_int_equal(ia_tokenizer_encode(tok, text, strlen(text), NULL, 0, true, &e, &err),
+                     IA_OK);
+    size_t specials = 0;
+    for (size_t i = 0; i < e.n; i++)
+        if (e.ids[i] == 0) {
+            specials++;
+            assert_string_equal(e.tokens[i], "<|endoftext|>");
+            assert_int_equal(e.offsets[i].end - e.offsets[i].begin, 13);
+        }
+    assert_int_equal(specials, 3);
+    char *out = NULL;
+    assert_int_equal(ia_tokenizer_decode(tok, e.ids, e.n, true, &out, NULL, &err), IA_OK);
+    assert_string_equal(out, "ab ");
+    free(out);
+    assert_int_equal(ia_tokenizer_decode(tok, e.ids, e.n, false, &out, NULL, &err), IA_OK);
+    assert_string_equal(out, text);
+    free(out);
+    ia_encoding_free(&e);
+    assert_int_equal(ia_tokenizer_token_to_id(tok, "<|endoftext|>"), 0);
+    assert_string_equal(ia_tokenizer_id_to_token(tok, 0), "<|endoftext|>");
+    assert_null(ia_tokenizer_id_to_token(tok, 1000000));
+    assert_int_equal(ia_tokenizer_token_to_id(tok, "no such token at all"), -1);
+    assert_int_equal(ia_tokenizer_vocab_size(tok), 1500);
+    ia_tokenizer_free(tok);
+}
+
+/* Invalid UTF-8 is refused with its offset, never encoded by guesswork. */
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    ia_tokenizer *tok = load_fixture("wordpiece");
+    static const char *const bad[] = {"ok\xff", "\xc3(", "abc\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                      "trunc\xe2\x82"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ia_encoding e;
+        ia_error err = {0};
+        assert_int_equal(ia_tokenizer_encode(tok, bad[i], strlen(bad[i]), NULL, 0, true, &e, &err),
+                         IA_ERR_INVALID);
+        assert_non_null(strstr(err.message, "not valid UTF-8"));
+    }
+    ia_tokenizer_free(tok);
+}
+
+static void expect_load_error(const char *json, ia_status status, const char *needle)
+{
+    ia_tokenizer *tok = NULL;
+    ia_error err = {0};
+    ia_status st = ia_tokenizer_load_json(json, strlen(json), "bad.json", &tok, &err);
+    if (st != status)
+        fail_msg("expected %s for %s, got %s: %s", ia_status_name(status), json,
+                 ia_status_name(st), err.message);
+    assert_null(tok);
+    if (!strstr(err.message, needle))
+        fail_msg("error '%s' lacks '%s'", err.message, needle);
+    assert_non_null(strstr(err.message, "bad.json"));
+}
+
+static void test_bad_json(void **state)
+{
+    (void)state;
+    expect_load_error("{\"model\": ", IA_ERR_PARSE, "not valid JSON");
+    expect_load_error("[1, 2]", IA_ERR_PARSE, "object");
+    expect_load_error("{\"normalizer\": null}", IA_ERR_PARSE, "missing 'model'");
+    expect_load_error("{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, "
+                      "\"unk_token\": \"a\"}, \"pre_tokenizer\": {\"type\": \"Nope\"}}",
+                      IA_ERR_UNSUPPORTED, "'Nope'");
+    expect_load_error("{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, "
+                      "\"unk_token\": \"a\"}, \"added_tokens\": [{\"id\": 5, \"content\": 7}]}",
+                      IA_ERR_PARSE, "added_tokens[0].content");
+    expect_load_error("{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, "
+                      "\"unk_token\": \"a\"}, \"truncation\": {\"max_length\": -3}}",
+                      IA_ERR_INVALID, "truncation.max_length");
+    expect_load_error("{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, "
+                      "\"unk_token\": \"a\"}, \"padding\": {\"strategy\": 5}}",
+                      IA_ERR_PARSE, "padding.strategy");
+}
+
+static void test_missing_files(void **state)
+{
+    (void)state;
+    ia_tokenizer *tok = NULL;
+    ia_error err = {0};
+    assert_int_equal(ia_tokenizer_load("/nonexistent/tokenizer.json", &tok, &err), IA_ERR_IO);
+    assert_non_null(strstr(err.message, "/nonexistent/tokenizer.json"));
+    char *dir = fixture_path("hw"); /* a folder without any tokenizer file */
+    assert_int_equal(ia_tokenizer_load(dir, &tok, &err), IA_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "no tokenizer.json"));
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixture_cases),
+        cmocka_unit_test(test_batch_equals_single),
+        cmocka_unit_test(test_pair_truncation_padding),
+        cmocka_unit_test(test_special_tokens_in_text),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_bad_json),
+        cmocka_unit_test(test_missing_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
