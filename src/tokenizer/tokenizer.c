@@ -330,10 +330,13 @@ static ia_status splits_to_encoding(const ia_tokenizer *tok, tk_pretok *pt, uint
                     text = a->content;
                 else
                     text = intern(tok, sp->str.s, sp->str.len, err);
+            } else if (tok->model->unk_from_text && t.id == tok->model->unk_id) {
+                /* Unigram names an unknown piece by its text, not "<unk>". */
+                text = intern(tok, sp->str.s + t.begin, t.end - t.begin, err);
             } else {
                 text = tk_vocab_token(tok->model->vocab, t.id);
             }
-            if (!text && sp->tokenized)
+            if (!text && err && err->status == IA_ERR_NOMEM)
                 return IA_ERR_NOMEM; /* intern said so in err */
             if (!text)
                 return ia_error_set(err, IA_ERR_INTERNAL,
@@ -468,10 +471,34 @@ static size_t padded_length(const ia_padding *p, size_t longest)
     return len;
 }
 
-static ia_status pad_one(const ia_tokenizer *tok, ia_encoding *e, size_t len, ia_error *err)
+static ia_status pad_one(const ia_tokenizer *tok, ia_encoding *e, size_t len, bool is_pair,
+                         ia_error *err)
 {
     const ia_padding *p = &tok->padding;
-    return tk_encoding_pad(e, len, p->pad_id, p->pad_type_id, tok->pad_token, p->left, err);
+    ia_status st = tk_encoding_pad(e, len, p->pad_id, p->pad_type_id, tok->pad_token, p->left,
+                                   err);
+    /* A lone text without a post-processor has no sequence ranges in the
+     * Rust encoding, so its padding, too, reports sequence 0. */
+    if (st == IA_OK && !tok->postprocessor && !is_pair)
+        tk_encoding_zero_pad_sequence_ids(e);
+    return st;
+}
+
+/* The Rust library (0.23) first cuts each sequence to max_length on its
+ * own, dropping the rest, before the truncation proper (with its stride and
+ * overflowing windows) runs on what is left. */
+static ia_status precut(const ia_tokenizer *tok, ia_encoding *e, ia_error *err)
+{
+    const ia_truncation *t = &tok->truncation;
+    if (!t->enabled || e->n <= t->max_length)
+        return IA_OK;
+    ia_status st = tk_encoding_truncate(e, t->max_length, 0, t->left, err);
+    for (size_t i = 0; i < e->n_overflowing; i++)
+        ia_encoding_free(&e->overflowing[i]);
+    free(e->overflowing);
+    e->overflowing = NULL;
+    e->n_overflowing = 0;
+    return st;
 }
 
 /* Encode without padding: what encode and encode_batch share. */
@@ -484,6 +511,10 @@ static ia_status encode_unpadded(const ia_tokenizer *tok, const char *text, size
     ia_status st = encode_sequence(tok, text, len, 0, &a, err);
     if (st == IA_OK && pair)
         st = encode_sequence(tok, pair, pair_len, 1, &b, err);
+    if (st == IA_OK)
+        st = precut(tok, &a, err);
+    if (st == IA_OK && pair)
+        st = precut(tok, &b, err);
     if (st == IA_OK)
         st = truncate_pair(tok, &a, pair ? &b : NULL, add_special, err);
     if (st != IA_OK) {
@@ -501,7 +532,7 @@ ia_status ia_tokenizer_encode(const ia_tokenizer *tok, const char *text, size_t 
 {
     ia_status st = encode_unpadded(tok, text, len, pair, pair_len, add_special_tokens, out, err);
     if (st == IA_OK && tok->padding.enabled) {
-        st = pad_one(tok, out, padded_length(&tok->padding, out->n), err);
+        st = pad_one(tok, out, padded_length(&tok->padding, out->n), pair != NULL, err);
         if (st != IA_OK)
             ia_encoding_free(out);
     }
@@ -578,7 +609,7 @@ ia_status ia_tokenizer_encode_batch(const ia_tokenizer *tok, size_t n, const cha
             longest = out[i].n > longest ? out[i].n : longest;
         size_t target = padded_length(&tok->padding, longest);
         for (size_t i = 0; i < n && st == IA_OK; i++)
-            st = pad_one(tok, &out[i], target, err);
+            st = pad_one(tok, &out[i], target, pairs && pairs[i], err);
     }
     if (st != IA_OK)
         for (size_t i = 0; i < n; i++)

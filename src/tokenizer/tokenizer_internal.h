@@ -265,7 +265,8 @@ typedef struct tk_vocab tk_vocab;
 ia_status tk_vocab_create(size_t expected, tk_vocab **out, ia_error *err);
 void tk_vocab_free(tk_vocab *v);
 /* Adds token (len bytes, copied) with id (>= 0). A token already present
- * keeps its first id and IA_ERR_INVALID is returned (callers decide). */
+ * keeps its first id and IA_ERR_INVALID is returned (callers decide); id
+ * then still maps back to the token if it had none. */
 ia_status tk_vocab_add(tk_vocab *v, const char *token, size_t len, int32_t id, ia_error *err);
 /* The id of token, or -1. */
 int32_t tk_vocab_find(const tk_vocab *v, const char *token, size_t len);
@@ -273,6 +274,12 @@ int32_t tk_vocab_find(const tk_vocab *v, const char *token, size_t len);
 const char *tk_vocab_token(const tk_vocab *v, int32_t id);
 size_t tk_vocab_count(const tk_vocab *v);  /* tokens held */
 int32_t tk_vocab_max_id(const tk_vocab *v); /* -1 when empty */
+size_t tk_vocab_max_len(const tk_vocab *v); /* the longest token's bytes */
+/* A tokenizer.json vocabulary object {"token": id, ...} at path (key under
+ * obj), as serde reads it into a HashMap: a token listed twice keeps its
+ * last id. */
+ia_status tk_vocab_parse_object(const tk_load *ld, const cJSON *obj, const char *path,
+                                const char *key, tk_vocab **out);
 
 /* --- models ---------------------------------------------------------------- */
 
@@ -291,10 +298,25 @@ typedef struct tk_model_ops {
 struct tk_model {
     const tk_model_ops *ops;
     tk_vocab *vocab; /* the model's vocabulary, owned by the model */
+    /* Rust's Unigram names an unk token by the text it covers ("É"), not
+     * by its vocabulary entry ("<unk>"): when unk_from_text is true, a
+     * token whose id is unk_id takes its string from the split's text
+     * [begin, end). False for the other models (their unk tokens are named
+     * by the vocabulary). */
+    bool unk_from_text;
+    int32_t unk_id;
 };
 
 ia_status tk_model_parse(const tk_load *ld, const cJSON *v, const char *path, tk_model **out);
 void tk_model_free(tk_model *m);
+/* The model files' own parsers, which tk_model_parse dispatches to: v is the
+ * model object at path (its "type", when present, already checked). */
+ia_status tk_bpe_parse(const tk_load *ld, const cJSON *v, const char *path, tk_model **out);
+ia_status tk_wordpiece_parse(const tk_load *ld, const cJSON *v, const char *path,
+                             tk_model **out);
+ia_status tk_unigram_parse(const tk_load *ld, const cJSON *v, const char *path, tk_model **out);
+ia_status tk_wordlevel_parse(const tk_load *ld, const cJSON *v, const char *path,
+                             tk_model **out);
 /* Legacy files: BERT's vocab.txt (WordPiece, "[UNK]", "##", 100) and
  * GPT-2's vocab.json with merges.txt (byte-level BPE, no unk). */
 ia_status tk_model_wordpiece_from_vocab_txt(const char *path, tk_model **out, ia_error *err);
@@ -322,6 +344,12 @@ ia_status tk_encoding_truncate(ia_encoding *e, size_t max_len, size_t stride, bo
 ia_status tk_encoding_pad(ia_encoding *e, size_t target_len, int32_t pad_id,
                           uint32_t pad_type_id, const char *pad_token, bool left,
                           ia_error *err);
+/* Padding tokens get sequence id -1, as when the Rust Encoding has sequence
+ * ranges. Without them (a single text and no post-processor) the Rust library
+ * reports 0 for every token, padding included: call this after
+ * tk_encoding_pad in that case (sets 0 on tokens with attention 0, in the
+ * overflowing ones too). */
+void tk_encoding_zero_pad_sequence_ids(ia_encoding *e);
 
 /* --- postprocessors.c, decoders.c --------------------------------------------- */
 
