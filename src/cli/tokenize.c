@@ -1,7 +1,6 @@
 /* ipfs-accelerate tokenize: encodes texts (or decodes ids) with a Hugging Face
  * tokenizer.json or the legacy vocabulary files, as the Rust tokenizers
  * library would, so a user can see exactly what a model will be fed. */
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -12,6 +11,7 @@
 #include "cli.h"
 #include "ipfs_accelerate/core.h"
 #include "ipfs_accelerate/tokenizer.h"
+#include "ipfs_accelerate/unicode.h"
 
 static const char help[] =
     "Usage: ipfs-accelerate tokenize --tokenizer FILE|DIR [options] [TEXT...]\n"
@@ -111,6 +111,102 @@ static bool inputs_add(inputs *in, const char *text, size_t len, const char *pai
     return true;
 }
 
+/* Decodes the JSON string literal at *p (which points at its quote) into a
+ * heap buffer; unlike cJSON it keeps \u0000, which texts may hold. Returns
+ * false on bad syntax or a lone surrogate. */
+static bool parse_json_string(const char **p, char **out, size_t *len)
+{
+    const char *s = *p;
+    if (*s != '"')
+        return false;
+    s++;
+    size_t cap = 64, n = 0;
+    char *buf = malloc(cap);
+    while (buf && *s && *s != '"') {
+        if (n + 4 >= cap) {
+            char *grown = realloc(buf, cap *= 2);
+            if (!grown)
+                break;
+            buf = grown;
+        }
+        if (*s != '\\') {
+            buf[n++] = *s++;
+            continue;
+        }
+        s++;
+        char c = *s++;
+        const char *simple = strchr("\"\\/bfnrt", c);
+        if (c && simple) {
+            buf[n++] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            continue;
+        }
+        if (c != 'u')
+            break;
+        unsigned cp = 0;
+        for (int k = 0; k < 4; k++, s++) {
+            char h = *s;
+            unsigned d = h >= '0' && h <= '9'   ? (unsigned)(h - '0')
+                         : h >= 'a' && h <= 'f' ? (unsigned)(h - 'a' + 10)
+                         : h >= 'A' && h <= 'F' ? (unsigned)(h - 'A' + 10)
+                                                : 16;
+            if (d == 16)
+                goto fail;
+            cp = cp * 16 + d;
+        }
+        if (cp >= 0xD800 && cp < 0xDC00) { /* a high surrogate needs its low half */
+            unsigned lo = 0;
+            if (s[0] != '\\' || s[1] != 'u' || sscanf(s + 2, "%4x", &lo) != 1 || lo < 0xDC00 ||
+                lo > 0xDFFF)
+                goto fail;
+            s += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+            goto fail;
+        }
+        n += (size_t)ia_utf8_encode(cp, buf + n);
+    }
+    if (!buf || *s != '"')
+        goto fail;
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    *p = s + 1;
+    return true;
+fail:
+    free(buf);
+    return false;
+}
+
+static const char *skip_space(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* One --input line: "text" or ["text", "pair"]. */
+static bool parse_input_line(const char *line, char **text, size_t *len, char **pair,
+                             size_t *pair_len)
+{
+    *text = *pair = NULL;
+    const char *s = skip_space(line);
+    bool array = *s == '[';
+    if (array)
+        s = skip_space(s + 1);
+    if (!parse_json_string(&s, text, len))
+        return false;
+    s = skip_space(s);
+    if (array && *s == ',') {
+        s = skip_space(s + 1);
+        if (!parse_json_string(&s, pair, pair_len))
+            return false;
+        s = skip_space(s);
+    }
+    if (array && *s++ != ']')
+        return false;
+    return *skip_space(s) == '\0';
+}
+
 /* Reads --input: one JSON string, or [text, pair], per line. */
 static int read_input(const char *path, inputs *in)
 {
@@ -127,26 +223,20 @@ static int read_input(const char *path, inputs *in)
         lineno++;
         while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
             line[--got] = '\0';
-        if (got == 0)
+        if (*skip_space(line) == '\0')
             continue;
-        cJSON *v = cJSON_ParseWithLength(line, (size_t)got);
-        const cJSON *text = v, *pair = NULL;
-        if (cJSON_IsArray(v)) {
-            text = cJSON_GetArrayItem(v, 0);
-            pair = cJSON_GetArrayItem(v, 1);
-        }
-        if (!cJSON_IsString(text) || (pair && !cJSON_IsString(pair)) ||
-            (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 2)) {
+        char *text, *pair;
+        size_t len = 0, pair_len = 0;
+        if (!parse_input_line(line, &text, &len, &pair, &pair_len)) {
             ia_log_error("%s:%zu: expected a JSON string or an array [text, pair]", path,
                          lineno);
             rc = IA_EXIT_FAILURE;
-        } else if (!inputs_add(in, text->valuestring, strlen(text->valuestring),
-                               pair ? pair->valuestring : NULL,
-                               pair ? strlen(pair->valuestring) : 0)) {
+        } else if (!inputs_add(in, text, len, pair, pair_len)) {
             ia_log_error("%s: out of memory", path);
             rc = IA_EXIT_FAILURE;
         }
-        cJSON_Delete(v);
+        free(text);
+        free(pair);
     }
     free(line);
     if (f != stdin)
@@ -154,47 +244,73 @@ static int read_input(const char *path, inputs *in)
     return rc;
 }
 
-static cJSON *int_array(const int32_t *v, size_t n)
+/* Writes s[0, len) as a JSON string; NUL and other controls escaped. */
+static void put_json_string(const char *s, size_t len)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n && a; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
-    return a;
+    putchar('"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            putchar('\\');
+            putchar(c);
+        } else if (c == '\n') {
+            fputs("\\n", stdout);
+        } else if (c == '\t') {
+            fputs("\\t", stdout);
+        } else if (c == '\r') {
+            fputs("\\r", stdout);
+        } else if (c < 0x20 || c == 0x7F) {
+            printf("\\u%04x", c);
+        } else {
+            putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+static void put_json_ints(const char *key, const void *v, size_t n, int kind)
+{
+    printf(",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        long x = kind == 0   ? ((const int32_t *)v)[i]
+                 : kind == 1 ? (long)((const uint32_t *)v)[i]
+                             : ((const uint8_t *)v)[i];
+        printf(i ? ",%ld" : "%ld", x);
+    }
+    putchar(']');
 }
 
 static void print_json(const ia_tokenizer *tok, const ia_encoding *e, const options *o)
 {
-    cJSON *obj = cJSON_CreateObject();
-    cJSON_AddItemToObject(obj, "ids", int_array(e->ids, e->n));
-    cJSON *tokens = cJSON_AddArrayToObject(obj, "tokens");
-    cJSON *offsets = cJSON_AddArrayToObject(obj, "offsets");
-    cJSON *types = cJSON_AddArrayToObject(obj, "type_ids");
-    cJSON *mask = cJSON_AddArrayToObject(obj, "attention_mask");
-    cJSON *special = cJSON_AddArrayToObject(obj, "special_tokens_mask");
+    fputs("{\"ids\":[", stdout);
+    for (size_t i = 0; i < e->n; i++)
+        printf(i ? ",%d" : "%d", e->ids[i]);
+    fputs("],\"tokens\":[", stdout);
     for (size_t i = 0; i < e->n; i++) {
-        cJSON_AddItemToArray(tokens, cJSON_CreateString(e->tokens[i]));
-        cJSON *pair = cJSON_CreateArray();
-        cJSON_AddItemToArray(pair, cJSON_CreateNumber(e->offsets[i].begin));
-        cJSON_AddItemToArray(pair, cJSON_CreateNumber(e->offsets[i].end));
-        cJSON_AddItemToArray(offsets, pair);
-        cJSON_AddItemToArray(types, cJSON_CreateNumber(e->type_ids[i]));
-        cJSON_AddItemToArray(mask, cJSON_CreateNumber(e->attention_mask[i]));
-        cJSON_AddItemToArray(special, cJSON_CreateNumber(e->special_tokens_mask[i]));
+        if (i)
+            putchar(',');
+        put_json_string(e->tokens[i], strlen(e->tokens[i]));
     }
+    fputs("],\"offsets\":[", stdout);
+    for (size_t i = 0; i < e->n; i++)
+        printf(i ? ",[%u,%u]" : "[%u,%u]", e->offsets[i].begin, e->offsets[i].end);
+    putchar(']');
+    put_json_ints("type_ids", e->type_ids, e->n, 1);
+    put_json_ints("attention_mask", e->attention_mask, e->n, 2);
+    put_json_ints("special_tokens_mask", e->special_tokens_mask, e->n, 2);
     if (o->decoded) {
         char *text = NULL;
+        size_t len = 0;
         ia_error err = {0};
-        if (ia_tokenizer_decode(tok, e->ids, e->n, true, &text, NULL, &err) == IA_OK)
-            cJSON_AddStringToObject(obj, "decoded", text);
-        else
+        if (ia_tokenizer_decode(tok, e->ids, e->n, true, &text, &len, &err) == IA_OK) {
+            fputs(",\"decoded\":", stdout);
+            put_json_string(text, len);
+        } else {
             ia_log_error("decode: %s", err.message);
+        }
         free(text);
     }
-    char *s = cJSON_PrintUnformatted(obj);
-    if (s)
-        puts(s);
-    free(s);
-    cJSON_Delete(obj);
+    fputs("}\n", stdout);
 }
 
 static void print_table(const ia_encoding *e, const char *text, bool byte_offsets)
@@ -237,22 +353,21 @@ static int run_decode(const ia_tokenizer *tok, const options *o)
         return IA_EXIT_FAILURE;
     }
     char *text = NULL;
+    size_t len = 0;
     ia_error err = {0};
-    ia_status st = ia_tokenizer_decode(tok, ids, n, o->skip_special, &text, NULL, &err);
+    ia_status st = ia_tokenizer_decode(tok, ids, n, o->skip_special, &text, &len, &err);
     free(ids);
     if (st != IA_OK) {
         ia_log_error("%s", err.message);
         return IA_EXIT_FAILURE;
     }
     if (o->json) {
-        cJSON *obj = cJSON_CreateObject();
-        cJSON_AddStringToObject(obj, "text", text);
-        char *s = cJSON_PrintUnformatted(obj);
-        puts(s ? s : "{}");
-        free(s);
-        cJSON_Delete(obj);
+        fputs("{\"text\":", stdout);
+        put_json_string(text, len);
+        fputs("}\n", stdout);
     } else {
-        puts(text);
+        fwrite(text, 1, len, stdout);
+        putchar('\n');
     }
     free(text);
     return IA_EXIT_OK;
