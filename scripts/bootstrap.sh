@@ -9,7 +9,13 @@
 #      both pinned to exact versions and checked against the sha512 integrity
 #      values recorded below, unpacked into deps/duckdb/{lib,include}.
 #      DUCKDB_DIR=/path (holding lib/libduckdb.so and include/duckdb.h, or both
-#      side by side) uses an existing install instead.
+#      side by side) uses an existing install instead;
+#   3. installs the node packages the tests and benchmarks compare against
+#      (the Rust tokenizers library for node, gpt-3-encoder, the tokenizer of
+#      transformers.js) into deps/node with `npm ci`, from the versions and
+#      sha512 integrity values pinned in scripts/node/package-lock.json. Only
+#      tests and benchmarks use them (they skip, saying so, without them);
+#      IA_SKIP_NODE_DEPS=1 leaves this step out.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,6 +63,40 @@ if ((${#missing[@]})); then
 else
   say "Debian packages: all present"
 fi
+
+# --- 3. Node packages for tests and benchmarks -------------------------------
+# Runs before DuckDB's step, whose early ends (DUCKDB_DIR, already installed)
+# finish the script. The stamp is the hash of the manifest and the lock, so a
+# changed pin reinstalls and an unchanged one downloads nothing. npm ci checks
+# every tarball against the lock's integrity and runs no package scripts.
+install_node_deps() {
+  local manifest="$root/scripts/node" dir="$deps/node" want log
+  if [[ "${IA_SKIP_NODE_DEPS:-0}" == 1 ]]; then
+    say "node packages: skipped (IA_SKIP_NODE_DEPS=1); the tests that need them will skip"
+    return 0
+  fi
+  want=$(cat "$manifest/package.json" "$manifest/package-lock.json" | sha256sum | cut -d' ' -f1)
+  if [[ -f "$dir/.stamp" && "$(cat "$dir/.stamp")" == "$want" \
+        && -f "$dir/node_modules/tokenizers/package.json" \
+        && -f "$dir/node_modules/gpt-3-encoder/package.json" \
+        && -f "$dir/node_modules/@huggingface/tokenizers/package.json" ]]; then
+    say "node packages: already in deps/node"
+    return 0
+  fi
+  command -v node >/dev/null || fail "node is needed for the test peers: apt-get install nodejs npm, or set IA_SKIP_NODE_DEPS=1"
+  command -v npm >/dev/null || fail "npm is needed for the test peers: apt-get install npm, or set IA_SKIP_NODE_DEPS=1"
+  mkdir -p "$dir"
+  rm -f "$dir/.stamp"
+  cp "$manifest/package.json" "$manifest/package-lock.json" "$dir/"
+  log="$dir/npm-ci.log"
+  say "node packages: npm ci into deps/node (pinned in scripts/node/package-lock.json)"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >"$log" 2>&1 \
+    || fail "npm ci in deps/node failed (log: $log):
+$(tail -n 5 "$log")"
+  printf '%s\n' "$want" >"$dir/.stamp"
+  say "node packages: installed $(cd "$dir" && node -p "const l=require('./package-lock.json').packages; Object.keys(l).filter(k=>k).map(k=>k.slice(13)+'@'+l[k].version).join(' ')")"
+}
+install_node_deps
 
 # --- 2. DuckDB ---------------------------------------------------------------
 # Pinned: the library and the header, with the npm registry's sha512 integrity.

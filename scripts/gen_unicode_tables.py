@@ -100,6 +100,7 @@ def main():
     cat = [CATEGORIES.index("Cn")] * NCP
     ccc = [0] * NCP
     decomp = {}  # cp -> (compat, [cps])
+    lower = {}  # cp -> [cps]: char::to_lowercase
     first = None
     for line in read_lines(os.path.join(ucd, "UnicodeData.txt")):
         f = line.split(";")
@@ -117,12 +118,31 @@ def main():
         for x in range(lo, cp + 1):
             cat[x] = c
             ccc[x] = k
+        if f[13] and lo == cp:
+            lower[cp] = [int(f[13], 16)]
         if f[5]:
             parts = f[5].split()
             compat = parts[0].startswith("<")
             if compat:
                 parts = parts[1:]
             decomp[cp] = (compat, [int(p, 16) for p in parts])
+
+    # SpecialCasing.txt's unconditional lowercase mappings override the
+    # simple ones, as Rust's char::to_lowercase does ("İ" -> "i̇").
+    for line in read_lines(os.path.join(ucd, "SpecialCasing.txt")):
+        f = [x.strip() for x in line.split("#")[0].split(";")]
+        if len(f) < 4:
+            fail("SpecialCasing.txt: malformed line: %s" % line)
+        if len(f) >= 5 and f[4]:
+            continue  # conditional (Final_Sigma, language-specific)
+        cp = int(f[0], 16)
+        low = [int(x, 16) for x in f[1].split()]
+        if low != [cp]:
+            lower[cp] = low
+        elif cp in lower:
+            del lower[cp]
+    if any(len(v) > 3 for v in lower.values()):
+        fail("a lowercase mapping longer than 3 code points")
 
     excluded = read_property(os.path.join(ucd, "DerivedNormalizationProps.txt"),
                              "Full_Composition_Exclusion")
@@ -176,6 +196,7 @@ def main():
     o.append("const uint32_t *ia_ucd_decomposition(uint32_t cp, size_t *len, bool *compat);")
     o.append("uint32_t ia_ucd_compose(uint32_t a, uint32_t b);")
     o.append("size_t ia_ucd_table_bytes(void);")
+    o.append("size_t ia_ucd_to_lower(uint32_t cp, uint32_t out[3]);")
     o.append("const char *ia_ucd_version(void);\n")
     o.append('const char *ia_ucd_version(void) { return "%s"; }\n' % version)
     o.append("/* %d property records; %d distinct blocks of %d (%d bytes). */" %
@@ -197,6 +218,31 @@ def main():
     for a, b, c in comps:
         o.append("    {0x%X, 0x%X, 0x%X}," % (a, b, c))
     o.append("};")
+    o.append("\n/* %d lowercase mappings, sorted: cp, count, up to 3 cps. */" % len(lower))
+    o.append("static const uint32_t ucd_lower[%d][5] = {" % max(1, len(lower)))
+    for cp in sorted(lower):
+        v = lower[cp] + [0] * (3 - len(lower[cp]))
+        o.append("    {0x%X, %d, 0x%X, 0x%X, 0x%X}," % (cp, len(lower[cp]), v[0], v[1], v[2]))
+    o.append("};")
+    o.append("""
+size_t ia_ucd_to_lower(uint32_t cp, uint32_t out[3])
+{
+    size_t lo = 0, hi = sizeof ucd_lower / sizeof ucd_lower[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ucd_lower[mid][0] < cp)
+            lo = mid + 1;
+        else if (ucd_lower[mid][0] == cp) {
+            size_t n = ucd_lower[mid][1];
+            for (size_t i = 0; i < n; i++)
+                out[i] = ucd_lower[mid][2 + i];
+            return n;
+        } else
+            hi = mid;
+    }
+    out[0] = cp;
+    return 1;
+}""")
     o.append("""
 unsigned ia_ucd_props(uint32_t cp, unsigned *ccc, bool *white_space)
 {
@@ -244,7 +290,7 @@ size_t ia_ucd_table_bytes(void)
 {
     return sizeof ucd_records + sizeof ucd_props_index + sizeof ucd_props_blocks +
            sizeof ucd_decomp_data + sizeof ucd_decomp_index + sizeof ucd_decomp_blocks +
-           sizeof ucd_compositions;
+           sizeof ucd_compositions + sizeof ucd_lower;
 }""")
     text = "\n".join(o) + "\n"
     tmp = out_path + ".tmp"

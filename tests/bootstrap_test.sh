@@ -10,6 +10,9 @@ if [[ -z "${DUCKDB_DIR:-}" ]]; then
   "$root/scripts/bootstrap.sh" >"$out" 2>&1
   expect "a second run succeeds" test $? = 0
   expect "and downloads nothing" grep -q "already in deps/duckdb" "$out"
+  if [[ "${IA_SKIP_NODE_DEPS:-0}" != 1 ]]; then
+    expect "nor node packages" grep -q "node packages: already in deps/node" "$out"
+  fi
 fi
 
 DUCKDB_DIR=/nonexistent/duckdb "$root/scripts/bootstrap.sh" >"$out" 2>&1

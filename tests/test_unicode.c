@@ -251,6 +251,30 @@ static void test_normalize_basic(void **state)
     free(map);
 }
 
+/* ia_unicode_to_lower against Rust's char::to_lowercase. */
+static void test_to_lower(void **state)
+{
+    (void)state;
+    uint32_t out[3];
+    assert_int_equal(ia_unicode_to_lower('A', out), 1);
+    assert_int_equal(out[0], 'a');
+    assert_int_equal(ia_unicode_to_lower(0x130, out), 2); /* I with dot above */
+    assert_int_equal(out[0], 0x69);
+    assert_int_equal(out[1], 0x307);
+    assert_int_equal(ia_unicode_to_lower(0x3A3, out), 1); /* capital sigma: never final */
+    assert_int_equal(out[0], 0x3C3);
+    assert_int_equal(ia_unicode_to_lower(0x1E9E, out), 1); /* capital sharp s */
+    assert_int_equal(out[0], 0xDF);
+    assert_int_equal(ia_unicode_to_lower(0x2160, out), 1); /* Roman numeral one (Nl) */
+    assert_int_equal(out[0], 0x2170);
+    assert_int_equal(ia_unicode_to_lower('7', out), 1);
+    assert_int_equal(out[0], '7');
+    assert_int_equal(ia_unicode_to_lower(0x4E00, out), 1);
+    assert_int_equal(out[0], 0x4E00);
+    assert_int_equal(ia_unicode_to_lower(0xE9, out), 1);
+    assert_int_equal(out[0], 0xE9);
+}
+
 static void test_normalize_invalid(void **state)
 {
     (void)state;
@@ -407,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_normalize_basic),
         cmocka_unit_test(test_normalize_invalid),
+        cmocka_unit_test(test_to_lower),
         cmocka_unit_test(test_normalization_conformance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,6 +55,13 @@ bool ia_unicode_is_mark(uint32_t cp);        /* M* */
  * which Hugging Face's tokenizers use. */
 bool ia_unicode_is_whitespace(uint32_t cp);
 
+/* Rust's char::to_lowercase: the simple lowercase mapping of
+ * UnicodeData.txt overridden by SpecialCasing.txt's unconditional ones, so
+ * U+0130 gives "i" U+0307 and capital sigma always gives small sigma (no
+ * final-sigma rule). Writes the mapping's code points to out and returns
+ * their number (1 to 3); a character without a mapping gives itself. */
+size_t ia_unicode_to_lower(uint32_t cp, uint32_t out[3]);
+
 /* "15.0.0": the UCD version the tables were generated from. */
 const char *ia_unicode_version(void);
 

@@ -44,13 +44,20 @@ typedef struct trie {
     bool first_byte[256]; /* bytes some content starts with: a fast skip */
 } trie;
 
-/* Token strings that are not any token's content (an added token matched
- * with the spaces lstrip/rstrip took), kept for the tokenizer's life. */
+/* Token strings that are not any vocabulary entry (an added token matched
+ * with the spaces lstrip/rstrip took, a Unigram unknown piece), each kept
+ * once, in a hash set, for the tokenizer's life. */
 typedef struct interned {
-    struct interned *next;
+    uint64_t hash;
     size_t len;
     char s[];
 } interned;
+
+typedef struct intern_set {
+    pthread_mutex_t lock;
+    interned **slots; /* open addressing, power-of-two size */
+    size_t n, cap;
+} intern_set;
 
 struct ia_tokenizer {
     char *origin;
@@ -72,8 +79,7 @@ struct ia_tokenizer {
     ia_padding padding;
     char *pad_token;
 
-    pthread_mutex_t intern_lock;
-    interned *interned;
+    intern_set interned;
 };
 
 /* --- the added-token trie ---------------------------------------------------- */
@@ -281,26 +287,61 @@ static ia_status extract_added(void *vctx, size_t index, tk_nstr *str, tk_pretok
 
 /* --- encoding one sequence ------------------------------------------------------ */
 
+static uint64_t hash_text(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
 static const char *intern(const ia_tokenizer *ctok, const char *s, size_t len, ia_error *err)
 {
-    ia_tokenizer *tok = (ia_tokenizer *)ctok; /* the pool is the one mutable part */
-    pthread_mutex_lock(&tok->intern_lock);
+    intern_set *set = &((ia_tokenizer *)ctok)->interned; /* the one mutable part */
+    uint64_t h = hash_text(s, len);
     const char *found = NULL;
-    for (interned *i = tok->interned; i && !found; i = i->next)
-        if (i->len == len && memcmp(i->s, s, len) == 0)
-            found = i->s;
-    if (!found) {
-        interned *i = malloc(sizeof *i + len + 1);
-        if (i) {
-            i->len = len;
-            memcpy(i->s, s, len);
-            i->s[len] = '\0';
-            i->next = tok->interned;
-            tok->interned = i;
-            found = i->s;
+    pthread_mutex_lock(&set->lock);
+    if (set->n * 2 >= set->cap) { /* keep the load under one half */
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        interned **slots = calloc(cap, sizeof *slots);
+        if (slots) {
+            for (size_t i = 0; i < set->cap; i++) {
+                interned *e = set->slots[i];
+                if (!e)
+                    continue;
+                size_t j = e->hash & (cap - 1);
+                while (slots[j])
+                    j = (j + 1) & (cap - 1);
+                slots[j] = e;
+            }
+            free(set->slots);
+            set->slots = slots;
+            set->cap = cap;
         }
     }
-    pthread_mutex_unlock(&tok->intern_lock);
+    if (set->n * 2 < set->cap) {
+        size_t j = h & (set->cap - 1);
+        for (; set->slots[j]; j = (j + 1) & (set->cap - 1)) {
+            interned *e = set->slots[j];
+            if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0) {
+                found = e->s;
+                break;
+            }
+        }
+        if (!found) {
+            interned *e = malloc(sizeof *e + len + 1);
+            if (e) {
+                e->hash = h;
+                e->len = len;
+                memcpy(e->s, s, len);
+                e->s[len] = '\0';
+                set->slots[j] = e;
+                set->n++;
+                found = e->s;
+            }
+        }
+    }
+    pthread_mutex_unlock(&set->lock);
     if (!found)
         ia_error_set(err, IA_ERR_NOMEM, "tokenizer: out of memory");
     return found;
@@ -757,12 +798,10 @@ void ia_tokenizer_free(ia_tokenizer *tok)
     free(tok->raw_trie.nodes);
     free(tok->normalized_trie.nodes);
     free(tok->pad_token);
-    for (interned *i = tok->interned; i;) {
-        interned *next = i->next;
-        free(i);
-        i = next;
-    }
-    pthread_mutex_destroy(&tok->intern_lock);
+    for (size_t i = 0; i < tok->interned.cap; i++)
+        free(tok->interned.slots[i]);
+    free(tok->interned.slots);
+    pthread_mutex_destroy(&tok->interned.lock);
     free(tok->origin);
     free(tok);
 }
@@ -777,7 +816,7 @@ static ia_tokenizer *tokenizer_new(const char *origin, ia_error *err)
         ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", origin);
         return NULL;
     }
-    pthread_mutex_init(&tok->intern_lock, NULL);
+    pthread_mutex_init(&tok->interned.lock, NULL);
     tok->max_added_id = -1;
     tok->padding.pad_token = NULL;
     return tok;

@@ -10,6 +10,16 @@ unsigned ia_ucd_props(uint32_t cp, unsigned *ccc, bool *white_space);
 const uint32_t *ia_ucd_decomposition(uint32_t cp, size_t *len, bool *compat);
 uint32_t ia_ucd_compose(uint32_t a, uint32_t b);
 const char *ia_ucd_version(void);
+size_t ia_ucd_to_lower(uint32_t cp, uint32_t out[3]);
+
+size_t ia_unicode_to_lower(uint32_t cp, uint32_t out[3])
+{
+    if (cp < 0x80) {
+        out[0] = cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+        return 1;
+    }
+    return ia_ucd_to_lower(cp, out);
+}
 
 /* --- properties ------------------------------------------------------------ */
 
