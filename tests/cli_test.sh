@@ -50,4 +50,18 @@ check "--capture with --from" 2 -- "$bin" hw --capture "$tmp/a" --from "$tmp/b"
 check "-q silences warnings" 0 -- "$bin" -q hw --from "$IA_FIXTURES/hw/zen5-kvm"
 expect "nothing on stderr" test ! -s "$tmp/err"
 
+tok="$IA_FIXTURES/tokenizers/wordpiece.json"
+check "tokenize --help" 0 -- "$bin" tokenize --help
+check "tokenize without --tokenizer" 2 -- "$bin" tokenize "hi"
+check "tokenize --json" 0 -- "$bin" tokenize --tokenizer "$tok" --json "Hello, world!"
+expect "tokenize --json gives the fixture's ids" python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); c=json.load(open(sys.argv[2]))["wordpiece"][0]; assert d["ids"]==c["ids"] and d["offsets"]==c["offsets"], (d, c)' "$tmp/out" "$IA_FIXTURES/tokenizers/cases.json"
+check "tokenize --decode" 0 -- "$bin" tokenize --tokenizer "$tok" --decode 2,7,3 --skip-special --json
+expect "decode gives JSON text" python3 -c 'import json,sys; assert "text" in json.load(open(sys.argv[1]))' "$tmp/out"
+printf '"ok"\n"bad \xff byte"\n' > "$tmp/bad.jsonl"
+check "tokenize refuses invalid UTF-8" 1 -- "$bin" tokenize --tokenizer "$tok" --input "$tmp/bad.jsonl"
+expect "and names the offset" grep -q "not valid UTF-8" "$tmp/err"
+printf '{"model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}, "normalizer": {"type": "Zap"}}' > "$tmp/zap.json"
+check "tokenize with an unknown component" 1 -- "$bin" tokenize --tokenizer "$tmp/zap.json" a
+expect "names it and its path" grep -q "normalizer.type.*'Zap'" "$tmp/err"
+
 shell_test_finish
