@@ -896,6 +896,28 @@ ia_status tk_normalizer_bert(bool clean_text, bool handle_chinese_chars, int str
 
 /* --- applying ------------------------------------------------------------------------ */
 
+/* BertNormalizer on ASCII text with no character clean_text drops: every
+ * step then maps one byte to one byte (whitespace to a space, A-Z to a-z;
+ * NFD, marks and CJK have nothing to do), so the bytes change in place and
+ * the alignments stay. Most text fed to BERT models takes this path. */
+static bool bert_ascii_in_place(const tk_normalizer *n, tk_nstr *ns)
+{
+    for (size_t i = 0; i < ns->len; i++) {
+        unsigned char c = (unsigned char)ns->s[i];
+        if (c >= 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+            return false;
+    }
+    for (size_t i = 0; i < ns->len; i++) {
+        unsigned char c = (unsigned char)ns->s[i];
+        if (n->clean_text && (c == '\t' || c == '\n' || c == '\r'))
+            c = ' ';
+        if (n->lowercase && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + ('a' - 'A'));
+        ns->s[i] = (char)c;
+    }
+    return true;
+}
+
 ia_status tk_normalizer_apply(const tk_normalizer *n, tk_nstr *ns, ia_error *err)
 {
     if (!n)
@@ -903,6 +925,8 @@ ia_status tk_normalizer_apply(const tk_normalizer *n, tk_nstr *ns, ia_error *err
     ia_status st = IA_OK;
     switch (n->kind) {
     case N_BERT:
+        if (bert_ascii_in_place(n, ns))
+            return IA_OK;
         if (n->clean_text) {
             st = tk_nstr_filter(ns, bert_keep, NULL, err);
             if (st == IA_OK)
