@@ -197,16 +197,22 @@ static void test_legacy(void **state)
     ia_error err;
     tk_pretokenizer *p = NULL;
     char got[512];
-    assert_int_equal(tk_pretokenizer_bert(&p, &err), IA_OK);
+    tk_load ld = {"t.json", &err};
+    /* What the legacy vocab.txt and GPT-2 folders get (tokenizer.c). */
+    cJSON *bert = cJSON_Parse("{\"type\":\"BertPreTokenizer\"}");
+    assert_int_equal(tk_pretokenizer_parse(&ld, bert, "pre_tokenizer", &p), IA_OK);
+    cJSON_Delete(bert);
     run(p, "Hi, you", 7, got, sizeof got);
     assert_string_equal(got, "Hi@0-2|,@2-3|you@4-7");
     tk_pretokenizer_free(p);
-    assert_int_equal(tk_pretokenizer_byte_level(false, true, true, &p, &err), IA_OK);
+    cJSON *bl = cJSON_Parse("{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
+                            "\"trim_offsets\":true,\"use_regex\":true}");
+    assert_int_equal(tk_pretokenizer_parse(&ld, bl, "pre_tokenizer", &p), IA_OK);
+    cJSON_Delete(bl);
     run(p, "Hi you", 6, got, sizeof got);
     assert_string_equal(got, "Hi@0-2|\xC4\xA0you@2-6");
     tk_pretokenizer_free(p);
     cJSON *v = cJSON_Parse("null");
-    tk_load ld = {"t.json", &err};
     p = (tk_pretokenizer *)1;
     assert_int_equal(tk_pretokenizer_parse(&ld, v, "pre_tokenizer", &p), IA_OK);
     assert_null(p);

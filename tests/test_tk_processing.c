@@ -1158,9 +1158,13 @@ static void test_added_tokens(void **state)
     }
     assert_int_equal(tk_postprocessor_added_tokens(NULL, true), 0);
 
-    /* The legacy constructor gives BertProcessing. */
+    /* BertProcessing as the legacy vocab.txt folder gets it (tokenizer.c). */
     tk_postprocessor *p;
-    assert_int_equal(tk_postprocessor_bert("[SEP]", 102, "[CLS]", 101, &p, &err), IA_OK);
+    tk_load bld = {"t.json", &err};
+    cJSON *bert = cJSON_Parse("{\"type\":\"BertProcessing\",\"sep\":[\"[SEP]\",102],"
+                              "\"cls\":[\"[CLS]\",101]}");
+    assert_int_equal(tk_postprocessor_parse(&bld, bert, "post_processor", &p), IA_OK);
+    cJSON_Delete(bert);
     assert_int_equal(tk_postprocessor_added_tokens(p, true), 3);
     ia_encoding a, b, out;
     letters("a b", &a);
@@ -1245,16 +1249,21 @@ static void test_decoders_vs_rust(void **state)
     assert_true(checked >= 25);
     cJSON_Delete(all);
 
-    /* Legacy constructors. */
+    /* The decoders the legacy folders get (tokenizer.c). */
     tk_decoder *d;
-    assert_int_equal(tk_decoder_wordpiece("##", true, &d, &err), IA_OK);
+    tk_load dld = {"t.json", &err};
+    cJSON *wp = cJSON_Parse("{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true}");
+    assert_int_equal(tk_decoder_parse(&dld, wp, "decoder", &d), IA_OK);
+    cJSON_Delete(wp);
     cJSON *toks = cJSON_Parse("[\"un\",\"##able\",\"to\",\"go\",\".\"]");
     char *s = run_decoder(d, toks, NULL);
     assert_string_equal(s, "unable to go.");
     free(s);
     cJSON_Delete(toks);
     tk_decoder_free(d);
-    assert_int_equal(tk_decoder_byte_level(&d, &err), IA_OK);
+    cJSON *bl = cJSON_Parse("{\"type\":\"ByteLevel\"}");
+    assert_int_equal(tk_decoder_parse(&dld, bl, "decoder", &d), IA_OK);
+    cJSON_Delete(bl);
     toks = cJSON_Parse("[\"Hi\",\"\\u0120there\"]");
     s = run_decoder(d, toks, NULL);
     assert_string_equal(s, "Hi there");

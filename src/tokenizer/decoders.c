@@ -797,31 +797,3 @@ ia_status tk_decoder_parse(const tk_load *ld, const cJSON *v, const char *path,
     return IA_OK;
 }
 
-ia_status tk_decoder_wordpiece(const char *prefix, bool cleanup, tk_decoder **out,
-                               ia_error *err)
-{
-    *out = NULL;
-    tk_decoder *d = calloc(1, sizeof *d);
-    if (!d)
-        return nomem(err);
-    d->kind = DEC_WORDPIECE;
-    d->cleanup = cleanup;
-    d->prefix = dup_str(prefix);
-    if (!d->prefix) {
-        tk_decoder_free(d);
-        return nomem(err);
-    }
-    *out = d;
-    return IA_OK;
-}
-
-ia_status tk_decoder_byte_level(tk_decoder **out, ia_error *err)
-{
-    *out = NULL;
-    tk_decoder *d = calloc(1, sizeof *d);
-    if (!d)
-        return nomem(err);
-    d->kind = DEC_BYTE_LEVEL;
-    *out = d;
-    return IA_OK;
-}

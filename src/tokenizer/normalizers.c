@@ -879,21 +879,6 @@ ia_status tk_normalizer_parse(const tk_load *ld, const cJSON *v, const char *pat
     return parse_one(ld, v, path, out);
 }
 
-ia_status tk_normalizer_bert(bool clean_text, bool handle_chinese_chars, int strip_accents,
-                             bool lowercase, tk_normalizer **out, ia_error *err)
-{
-    *out = NULL;
-    tk_normalizer *n = alloc_normalizer(N_BERT, err);
-    if (!n)
-        return IA_ERR_NOMEM;
-    n->clean_text = clean_text;
-    n->chinese = handle_chinese_chars;
-    n->lowercase = lowercase;
-    n->strip_accents = strip_accents < 0 ? lowercase : strip_accents != 0;
-    *out = n;
-    return IA_OK;
-}
-
 /* --- applying ------------------------------------------------------------------------ */
 
 /* BertNormalizer on ASCII text with no character clean_text drops: every

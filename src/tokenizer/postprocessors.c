@@ -876,22 +876,3 @@ ia_status tk_postprocessor_parse(const tk_load *ld, const cJSON *v, const char *
     return IA_OK;
 }
 
-ia_status tk_postprocessor_bert(const char *sep, int32_t sep_id, const char *cls,
-                                int32_t cls_id, tk_postprocessor **out, ia_error *err)
-{
-    *out = NULL;
-    tk_postprocessor *p = calloc(1, sizeof *p);
-    if (!p)
-        return nomem(err);
-    p->kind = PP_BERT;
-    p->sep = dup_str(sep);
-    p->cls = dup_str(cls);
-    p->sep_id = sep_id;
-    p->cls_id = cls_id;
-    if (!p->sep || !p->cls) {
-        tk_postprocessor_free(p);
-        return nomem(err);
-    }
-    *out = p;
-    return IA_OK;
-}

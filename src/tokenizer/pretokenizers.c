@@ -682,29 +682,3 @@ ia_status tk_pretokenizer_parse(const tk_load *ld, const cJSON *v, const char *p
     return parse_one(ld, v, path, out);
 }
 
-ia_status tk_pretokenizer_bert(tk_pretokenizer **out, ia_error *err)
-{
-    *out = alloc_pre(P_BERT, err);
-    return *out ? IA_OK : IA_ERR_NOMEM;
-}
-
-ia_status tk_pretokenizer_byte_level(bool add_prefix_space, bool trim_offsets, bool use_regex,
-                                     tk_pretokenizer **out, ia_error *err)
-{
-    *out = NULL;
-    tk_pretokenizer *p = alloc_pre(P_BYTE_LEVEL, err);
-    if (!p)
-        return IA_ERR_NOMEM;
-    p->add_prefix_space = add_prefix_space;
-    p->trim_offsets = trim_offsets;
-    p->use_regex = use_regex;
-    if (use_regex) {
-        ia_status st = compile(GPT2_RE, &p->re, &p->pat, err);
-        if (st != IA_OK) {
-            tk_pretokenizer_free(p);
-            return st;
-        }
-    }
-    *out = p;
-    return IA_OK;
-}

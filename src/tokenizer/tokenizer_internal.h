@@ -244,19 +244,11 @@ ia_status tk_normalizer_parse(const tk_load *ld, const cJSON *v, const char *pat
                               tk_normalizer **out);
 ia_status tk_normalizer_apply(const tk_normalizer *n, tk_nstr *ns, ia_error *err);
 void tk_normalizer_free(tk_normalizer *n);
-/* BertNormalizer for the legacy vocab.txt: strip_accents -1 follows
- * lowercase, 0 no, 1 yes. */
-ia_status tk_normalizer_bert(bool clean_text, bool handle_chinese_chars, int strip_accents,
-                             bool lowercase, tk_normalizer **out, ia_error *err);
 
 ia_status tk_pretokenizer_parse(const tk_load *ld, const cJSON *v, const char *path,
                                 tk_pretokenizer **out);
 ia_status tk_pretokenizer_apply(const tk_pretokenizer *p, tk_pretok *pt, ia_error *err);
 void tk_pretokenizer_free(tk_pretokenizer *p);
-/* For the legacy files. */
-ia_status tk_pretokenizer_bert(tk_pretokenizer **out, ia_error *err);
-ia_status tk_pretokenizer_byte_level(bool add_prefix_space, bool trim_offsets, bool use_regex,
-                                     tk_pretokenizer **out, ia_error *err);
 
 /* --- vocab.c: token <-> id --------------------------------------------------- */
 
@@ -366,9 +358,6 @@ size_t tk_postprocessor_added_tokens(const tk_postprocessor *p, bool is_pair);
  * (freed) whatever the result. */
 ia_status tk_postprocessor_process(const tk_postprocessor *p, ia_encoding *a, ia_encoding *b,
                                    bool add_special_tokens, ia_encoding *out, ia_error *err);
-/* For the legacy vocab.txt: [CLS] A [SEP] (B [SEP]). */
-ia_status tk_postprocessor_bert(const char *sep, int32_t sep_id, const char *cls,
-                                int32_t cls_id, tk_postprocessor **out, ia_error *err);
 
 ia_status tk_decoder_parse(const tk_load *ld, const cJSON *v, const char *path,
                            tk_decoder **out);
@@ -376,9 +365,5 @@ void tk_decoder_free(tk_decoder *d);
 /* decode_chain: rewrites tokens in place into the decoded pieces, which the
  * caller concatenates. */
 ia_status tk_decoder_decode_chain(const tk_decoder *d, tk_strvec *tokens, ia_error *err);
-/* For the legacy files. */
-ia_status tk_decoder_wordpiece(const char *prefix, bool cleanup, tk_decoder **out,
-                               ia_error *err);
-ia_status tk_decoder_byte_level(tk_decoder **out, ia_error *err);
 
 #endif
