@@ -375,7 +375,6 @@ typedef struct npiece {
     uint32_t cp;
     unsigned ccc;
     long change;
-    bool fixed; /* left alone: takes no part in composition */
 } npiece;
 
 typedef struct pvec {
@@ -432,33 +431,6 @@ static bool rust_undecomposed(uint32_t c)
     return false;
 }
 
-/* Appends the decomposition of in[0, len) (no fixed characters in it). */
-static ia_status decompose_segment(ia_unicode_form dform, const char *in, size_t len, pvec *p,
-                                   ia_error *err)
-{
-    char *out = NULL;
-    size_t olen = 0, *map = NULL;
-    ia_status st = ia_unicode_normalize(dform, in, len, &out, &olen, &map, err);
-    if (st != IA_OK)
-        return st;
-    unsigned char *seen = calloc(len + 1, 1);
-    if (!seen)
-        st = nomem(err);
-    for (size_t j = 0; j < olen && st == IA_OK;) {
-        size_t k;
-        uint32_t cp = u8dec(out + j, &k);
-        size_t src = map[j] < len ? map[j] : len;
-        npiece x = {cp, ia_unicode_combining_class(cp), seen[src] ? 1 : 0, false};
-        seen[src] = 1;
-        st = ppush(p, x, err);
-        j += k;
-    }
-    free(seen);
-    free(out);
-    free(map);
-    return st;
-}
-
 /* The generated table's decompositions (unicode_tables.c). */
 const uint32_t *ia_ucd_decomposition(uint32_t cp, size_t *len, bool *compat);
 
@@ -504,127 +476,172 @@ static bool quick_stable(uint32_t cp, ia_unicode_form form)
     return form == IA_UNICODE_NFC || !has_compat(d[0]);
 }
 
-/* The changes the Rust crate unicode_normalization_alignments reports, which
- * NormalizedString::nfc and friends feed to transform: the decomposition
- * gives each source character's first piece change 0 and its other pieces
- * change 1 (canonical ordering moves pieces with their changes), and each
- * composition adds the absorbed piece's change minus one to the starter's.
- * The decomposition comes from ia_unicode_normalize (its byte map names
- * each piece's source character); composition is redone here to track the
- * changes. Characters the crate does not know to decompose are kept as
- * they are and split the text into separately decomposed segments. */
+/* Appends the full decomposition of cp (canonical, or compatibility too
+ * when compat), every piece with its class; the first piece gets change 0
+ * (it replaces cp) and the others change 1 (inserted after it), as the Rust
+ * crate's decomposition iterator reports them. Mappings nest a few deep. */
+static ia_status decompose_char(pvec *p, uint32_t cp, bool compat, bool *first, ia_error *err)
+{
+    if (cp >= HG_S && cp < HG_S + HG_SCOUNT) {
+        uint32_t s = cp - HG_S;
+        uint32_t parts[3] = {HG_L + s / (HG_VCOUNT * HG_TCOUNT),
+                             HG_V + (s % (HG_VCOUNT * HG_TCOUNT)) / HG_TCOUNT,
+                             HG_T + s % HG_TCOUNT};
+        size_t n = s % HG_TCOUNT ? 3 : 2;
+        for (size_t i = 0; i < n; i++) {
+            ia_status st = ppush(p, (npiece){parts[i], 0, *first ? 0 : 1}, err);
+            if (st != IA_OK)
+                return st;
+            *first = false;
+        }
+        return IA_OK;
+    }
+    size_t n = 0;
+    bool is_compat = false;
+    const uint32_t *d = ia_ucd_decomposition(cp, &n, &is_compat);
+    if (!d || (is_compat && !compat)) {
+        ia_status st =
+            ppush(p, (npiece){cp, ia_unicode_combining_class(cp), *first ? 0 : 1}, err);
+        *first = false;
+        return st;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ia_status st = decompose_char(p, d[i], compat, first, err);
+        if (st != IA_OK)
+            return st;
+    }
+    return IA_OK;
+}
+
+/* Appends the normalization of the segment s[0, len) to p: decomposition,
+ * canonical ordering (a stable sort of each run of non-starters by class;
+ * pieces move with their changes) and, for NFC and NFKC, composition, where
+ * each composition adds the absorbed piece's change minus one to the
+ * starter's. The segment holds no fixed character. */
+static ia_status normalize_segment(ia_unicode_form form, const char *s, size_t len, pvec *p,
+                                   ia_error *err)
+{
+    bool compat = form == IA_UNICODE_NFKC || form == IA_UNICODE_NFKD;
+    size_t base = p->n;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = u8dec(s + i, &k);
+        bool first = true;
+        ia_status st = decompose_char(p, cp, compat, &first, err);
+        if (st != IA_OK)
+            return st;
+        i += k;
+    }
+    npiece *v = p->v + base;
+    size_t n = p->n - base;
+    for (size_t i = 1; i < n; i++) {
+        npiece c = v[i];
+        if (c.ccc == 0)
+            continue;
+        size_t j = i;
+        while (j > 0 && v[j - 1].ccc > c.ccc) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = c;
+    }
+    if (!(form == IA_UNICODE_NFC || form == IA_UNICODE_NFKC) || n == 0)
+        return IA_OK;
+    size_t starter = 0, w = 1;
+    bool have_starter = v[0].ccc == 0;
+    unsigned last = v[0].ccc;
+    for (size_t i = 1; i < n; i++) {
+        npiece c = v[i];
+        bool unblocked = last < c.ccc || last == 0;
+        uint32_t comp = unblocked && have_starter ? compose_pair(v[starter].cp, c.cp) : 0;
+        if (comp && rust_undecomposed(comp))
+            comp = 0; /* the crate knows neither way of writing it */
+        if (comp) {
+            v[starter].cp = comp;
+            v[starter].ccc = ia_unicode_combining_class(comp);
+            v[starter].change += c.change - 1;
+            continue;
+        }
+        if (c.ccc == 0) {
+            starter = w;
+            have_starter = true;
+        }
+        last = c.ccc;
+        v[w++] = c;
+    }
+    p->n = base + w;
+    return IA_OK;
+}
+
+/* Whether the pieces p spell s[0, len) unchanged. */
+static bool segment_same(const char *s, size_t len, const pvec *p)
+{
+    size_t i = 0, q = 0;
+    for (; q < p->n && i < len; q++) {
+        size_t k;
+        if (u8dec(s + i, &k) != p->v[q].cp || p->v[q].change != 0)
+            return false;
+        i += k;
+    }
+    return q == p->n && i == len;
+}
+
+/* NormalizedString::nfd and friends, with the changes the Rust crate
+ * unicode_normalization_alignments reports. The text is cut into segments
+ * normalized on their own: a character stable under the form (see
+ * quick_stable) is a starter nothing before it reaches, and a fixed one
+ * (the crate does not know it) stays as it is and splits the text; so a
+ * segment is a run of unstable characters with the stable one before it,
+ * with which they may compose. Everything else is copied as it is. */
 ia_status tk_nstr_normalize(tk_nstr *ns, ia_unicode_form form, ia_error *err)
 {
     size_t b, e;
     if (!whole_range(ns, &b, &e) || b == e)
         return IA_OK;
-    /* Quick check: when every character is stable under the form (see
-     * quick_stable), nothing changes. */
-    bool stable = true, has_fixed = false;
-    for (size_t i = b; i < e;) {
-        unsigned char c = (unsigned char)ns->s[i];
-        if (c < 0x80) {
-            i++;
+    tx t;
+    bool started = false;
+    pvec p = {0};
+    ia_status st = IA_OK;
+    size_t prev = SIZE_MAX; /* the previous character, when stable */
+    for (size_t i = b; i < e && st == IA_OK;) {
+        if ((unsigned char)ns->s[i] < 0x80) {
+            prev = i++;
             continue;
         }
         size_t k;
         uint32_t cp = u8dec(ns->s + i, &k);
-        if (rust_undecomposed(cp))
-            has_fixed = true;
-        else if (stable)
-            stable = quick_stable(cp, form);
-        i += k;
-    }
-    if (stable)
-        return IA_OK;
-    bool compose = form == IA_UNICODE_NFC || form == IA_UNICODE_NFKC;
-    ia_unicode_form dform =
-        form == IA_UNICODE_NFC ? IA_UNICODE_NFD : form == IA_UNICODE_NFKC ? IA_UNICODE_NFKD : form;
-    pvec p = {0};
-    ia_status st = IA_OK;
-    if (!has_fixed) {
-        st = decompose_segment(dform, ns->s + b, e - b, &p, err);
-    } else {
-        size_t seg = b;
-        for (size_t i = b; st == IA_OK;) {
-            size_t k = 0;
-            uint32_t cp = 0;
-            bool fixed = false;
-            if (i < e) {
-                cp = u8dec(ns->s + i, &k);
-                fixed = rust_undecomposed(cp);
-            }
-            if (i >= e || fixed) {
-                if (i > seg)
-                    st = decompose_segment(dform, ns->s + seg, i - seg, &p, err);
-                if (i >= e || st != IA_OK)
-                    break;
-                st = ppush(&p, (npiece){cp, 0, 0, true}, err);
-                seg = i + k;
-            }
+        if (rust_undecomposed(cp) || quick_stable(cp, form)) {
+            prev = rust_undecomposed(cp) ? SIZE_MAX : i;
             i += k;
+            continue;
         }
+        size_t sb = prev != SIZE_MAX ? prev : i, se = i + k;
+        while (se < e && (unsigned char)ns->s[se] >= 0x80) {
+            uint32_t next = u8dec(ns->s + se, &k);
+            if (rust_undecomposed(next) || quick_stable(next, form))
+                break;
+            se += k;
+        }
+        p.n = 0;
+        st = normalize_segment(form, ns->s + sb, se - sb, &p, err);
+        if (st == IA_OK && !segment_same(ns->s + sb, se - sb, &p)) {
+            if (!started) {
+                st = tx_begin(&t, ns, b, e, (e - b) + 16, err);
+                started = st == IA_OK;
+            }
+            if (st == IA_OK)
+                st = tx_copy(&t, sb - t.pos, err);
+            for (size_t q = 0; q < p.n && st == IA_OK; q++)
+                st = tx_push(&t, p.v[q].cp, p.v[q].change, err);
+        }
+        prev = SIZE_MAX;
+        i = se;
     }
-    if (st != IA_OK) {
-        free(p.v);
+    free(p.v);
+    if (!started)
         return st;
-    }
-    npiece *v = p.v;
-    size_t n = p.n;
-    if (compose && n > 0) {
-        /* The canonical composition algorithm (as in unicode.c); a fixed
-         * character is a starter nothing composes with. */
-        size_t starter = 0, w = 1;
-        bool have_starter = !v[0].fixed;
-        unsigned last = v[0].ccc ? 256u : 0u;
-        for (size_t i = 1; i < n; i++) {
-            npiece c = v[i];
-            if (c.fixed) {
-                have_starter = false;
-                last = 0;
-                v[w++] = c;
-                continue;
-            }
-            bool unblocked = last < c.ccc || last == 0;
-            uint32_t comp = unblocked && have_starter ? compose_pair(v[starter].cp, c.cp) : 0;
-            if (comp && rust_undecomposed(comp))
-                comp = 0; /* the crate knows neither way of writing it */
-            if (comp) {
-                v[starter].cp = comp;
-                v[starter].ccc = ia_unicode_combining_class(comp);
-                v[starter].change += c.change - 1;
-                continue;
-            }
-            if (c.ccc == 0) {
-                starter = w;
-                have_starter = true;
-            }
-            last = c.ccc;
-            v[w++] = c;
-        }
-        n = w;
-    }
-    /* Nothing changed: keep the string (and its alignments) as it is. */
-    bool same = true;
-    {
-        size_t i = b, q = 0;
-        for (; q < n && i < e && same; q++) {
-            size_t k;
-            uint32_t cp = u8dec(ns->s + i, &k);
-            same = cp == v[q].cp && v[q].change == 0;
-            i += k;
-        }
-        same = same && q == n && i == e;
-    }
-    if (same) {
-        free(v);
-        return IA_OK;
-    }
-    tx t;
-    st = tx_begin(&t, ns, b, e, (e - b) + 16, err);
-    for (size_t i = 0; i < n && st == IA_OK; i++)
-        st = tx_push(&t, v[i].cp, v[i].change, err);
-    free(v);
+    if (st == IA_OK)
+        st = tx_copy(&t, e - t.pos, err);
     if (st != IA_OK) {
         tx_abort(&t);
         return st;
