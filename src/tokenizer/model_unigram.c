@@ -18,13 +18,6 @@
 
 #define K_UNK_PENALTY 10.0
 
-/* The trie: node 0 is the root; edges live in a hash table keyed by
- * (node << 8 | byte). */
-typedef struct edge {
-    uint64_t key; /* UINT64_MAX: free */
-    int32_t child;
-} edge;
-
 typedef struct unigram_model {
     tk_model base;
     size_t n;       /* pieces; ids are 0..n-1 */
@@ -33,65 +26,8 @@ typedef struct unigram_model {
     int32_t unk_id; /* -1: none */
     bool byte_fallback;
     int32_t byte_ids[256];
-    edge *edges;
-    size_t edge_mask;
-    int32_t *node_piece; /* piece id ending at the node, or -1 */
-    size_t nodes, nodes_cap;
-    int32_t root_child[256]; /* the root's edges, looked up directly */
+    tk_trie trie; /* the pieces; a node's value is the piece id ending there */
 } unigram_model;
-
-static inline size_t edge_hash(uint64_t key)
-{
-    key ^= key >> 33;
-    key *= 0xFF51AFD7ED558CCDull;
-    key ^= key >> 29;
-    return (size_t)key;
-}
-
-static inline int32_t trie_child(const unigram_model *m, int32_t node, unsigned char b)
-{
-    if (node == 0)
-        return m->root_child[b];
-    uint64_t key = ((uint64_t)(uint32_t)node << 8) | b;
-    for (size_t j = edge_hash(key) & m->edge_mask;; j = (j + 1) & m->edge_mask) {
-        if (m->edges[j].key == key)
-            return m->edges[j].child;
-        if (m->edges[j].key == UINT64_MAX)
-            return -1;
-    }
-}
-
-static ia_status trie_insert(unigram_model *m, const char *s, size_t len, int32_t id,
-                             ia_error *err)
-{
-    int32_t node = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = (unsigned char)s[i];
-        int32_t c = trie_child(m, node, b);
-        if (c < 0) {
-            ia_status st = tk_grow((void **)&m->node_piece, &m->nodes_cap, m->nodes + 1,
-                                   sizeof *m->node_piece, err);
-            if (st != IA_OK)
-                return st;
-            c = (int32_t)m->nodes++;
-            m->node_piece[c] = -1;
-            if (node == 0) {
-                m->root_child[b] = c;
-            } else {
-                uint64_t key = ((uint64_t)(uint32_t)node << 8) | b;
-                size_t j = edge_hash(key) & m->edge_mask;
-                while (m->edges[j].key != UINT64_MAX)
-                    j = (j + 1) & m->edge_mask;
-                m->edges[j].key = key;
-                m->edges[j].child = c;
-            }
-        }
-        node = c;
-    }
-    /* A piece listed twice ends with its last id, as token_to_ids does. */
-    m->node_piece[node] = id;
-    return IA_OK;
-}
 
 typedef struct best {
     double score;
@@ -170,10 +106,10 @@ static ia_status unigram_tokenize(const tk_model *model, const char *s, size_t l
         bool single = false;
         int32_t node = 0;
         for (size_t k = at; k < len; k++) {
-            node = trie_child(m, node, (unsigned char)s[k]);
+            node = tk_trie_child(&m->trie, node, (unsigned char)s[k]);
             if (node < 0)
                 break;
-            int32_t id = m->node_piece[node];
+            int32_t id = m->trie.value[node];
             if (id < 0)
                 continue;
             size_t end = k + 1;
@@ -263,8 +199,7 @@ static void unigram_free(tk_model *model)
     unigram_model *m = (unigram_model *)(void *)model;
     tk_vocab_free(m->base.vocab);
     free(m->scores);
-    free(m->edges);
-    free(m->node_piece);
+    tk_trie_free(&m->trie);
     free(m);
 }
 
@@ -311,8 +246,6 @@ ia_status tk_unigram_parse(const tk_load *ld, const cJSON *v, const char *path, 
     m->unk_id = (int32_t)unk_id;
     m->byte_fallback = byte_fallback;
     m->min_score = INFINITY;
-    for (int b = 0; b < 256; b++)
-        m->root_child[b] = -1;
     /* Pieces, in order; their total bytes bound the trie's edges. */
     const cJSON **items = malloc((n ? n : 1) * sizeof *items);
     m->scores = malloc((n ? n : 1) * sizeof *m->scores);
@@ -340,25 +273,8 @@ ia_status tk_unigram_parse(const tk_load *ld, const cJSON *v, const char *path, 
     }
     if (st == IA_OK)
         st = tk_vocab_create(n, &m->base.vocab, ld->err);
-    if (st == IA_OK) {
-        size_t slots = 16;
-        while (slots < total * 2 + 2)
-            slots *= 2;
-        m->edges = malloc(slots * sizeof *m->edges);
-        if (!m->edges)
-            st = ia_error_set(ld->err, IA_ERR_NOMEM, "Unigram: out of memory for the trie");
-        else {
-            for (size_t k = 0; k < slots; k++)
-                m->edges[k].key = UINT64_MAX;
-            m->edge_mask = slots - 1;
-        }
-    }
     if (st == IA_OK)
-        st = tk_grow((void **)&m->node_piece, &m->nodes_cap, 1, sizeof *m->node_piece, ld->err);
-    if (st == IA_OK) {
-        m->node_piece[0] = -1;
-        m->nodes = 1;
-    }
+        st = tk_trie_init(&m->trie, total, ld->err);
     /* Backwards, so a piece listed twice finds its last id (Rust's
      * token_to_ids is filled in order); the earlier id still maps back to
      * the piece, as Rust's id_to_token reads the list. */
@@ -371,7 +287,7 @@ ia_status tk_unigram_parse(const tk_load *ld, const cJSON *v, const char *path, 
         }
         st = tk_vocab_add(m->base.vocab, piece, pl, (int32_t)k, ld->err);
         if (st == IA_OK)
-            st = trie_insert(m, piece, pl, (int32_t)k, ld->err);
+            st = tk_trie_insert(&m->trie, piece, pl, (int32_t)k, ld->err);
     }
     free(items);
     if (st != IA_OK) {

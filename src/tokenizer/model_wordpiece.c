@@ -14,8 +14,9 @@ typedef struct wordpiece_model {
     char *prefix;
     size_t prefix_len;
     size_t max_chars;
-    int32_t unk_id;     /* -1 when the unk token is not in the vocabulary */
-    size_t max_tok_len; /* the longest vocabulary entry, in bytes */
+    int32_t unk_id;      /* -1 when the unk token is not in the vocabulary */
+    tk_trie trie;        /* the vocabulary; a node's value is its entry's id */
+    int32_t prefix_node; /* the node of the prefix, where later pieces start; -1: none */
 } wordpiece_model;
 
 static ia_status push_unk(const wordpiece_model *m, size_t len, tk_tokens *out, ia_error *err)
@@ -38,66 +39,30 @@ static ia_status wordpiece_tokenize(const tk_model *model, const char *s, size_t
     if (chars > m->max_chars)
         return push_unk(m, len, out, err);
 
-    /* Candidates after the first piece are prefix + s[start, end); they are
-     * built in buf. */
-    char stack[256];
-    char *buf = stack;
-    if (m->prefix_len + len > sizeof stack) {
-        buf = malloc(m->prefix_len + len);
-        if (!buf)
-            return ia_error_set(err, IA_ERR_NOMEM, "WordPiece: out of memory");
-    }
-    memcpy(buf, m->prefix, m->prefix_len);
+    /* From each position, the longest entry (after the first piece: the
+     * longest with the prefix) ending on a character boundary, found by one
+     * walk down the trie: the entry the Rust library's search from the
+     * word's end, one character at a time, finds first. */
     size_t first = out->n;
-    ia_status st = IA_OK;
-    bool bad = false;
-    size_t start = 0;
-    while (start < len) {
-        size_t pre = start > 0 ? m->prefix_len : 0;
-        /* Nothing longer than the longest entry can match, so the search
-         * starts there (on a character boundary): the same answer as
-         * starting from the word's end, with fewer lookups. */
-        if (m->max_tok_len < pre + 1) {
-            bad = true;
-            break;
-        }
-        size_t end = len;
-        if (end - start > m->max_tok_len - pre) {
-            end = start + (m->max_tok_len - pre);
-            while (end > start && ((unsigned char)s[end] & 0xC0) == 0x80)
-                end--;
-        }
-        int32_t id = -1;
-        while (start < end) {
-            if (pre) {
-                memcpy(buf + pre, s + start, end - start);
-                id = tk_vocab_find(m->base.vocab, buf, pre + end - start);
-            } else {
-                id = tk_vocab_find(m->base.vocab, s + start, end - start);
+    for (size_t start = 0; start < len;) {
+        int32_t node = start > 0 ? m->prefix_node : 0, id = -1;
+        size_t end = start;
+        for (size_t k = start; k < len && node >= 0; k++) {
+            node = tk_trie_child(&m->trie, node, (unsigned char)s[k]);
+            if (node >= 0 && m->trie.value[node] >= 0 &&
+                (k + 1 == len || ((unsigned char)s[k + 1] & 0xC0) != 0x80)) {
+                id = m->trie.value[node];
+                end = k + 1;
             }
-            if (id >= 0)
-                break;
-            /* Back off by one character. */
-            end--;
-            while (end > start && ((unsigned char)s[end] & 0xC0) == 0x80)
-                end--;
         }
         if (id < 0) {
-            bad = true;
-            break;
+            out->n = first;
+            return push_unk(m, len, out, err);
         }
-        st = tk_tokens_push(out, id, start, end, err);
+        ia_status st = tk_tokens_push(out, id, start, end, err);
         if (st != IA_OK)
-            break;
+            return st;
         start = end;
-    }
-    if (buf != stack)
-        free(buf);
-    if (st != IA_OK)
-        return st;
-    if (bad) {
-        out->n = first;
-        return push_unk(m, len, out, err);
     }
     return IA_OK;
 }
@@ -106,9 +71,23 @@ static void wordpiece_free(tk_model *model)
 {
     wordpiece_model *m = (wordpiece_model *)(void *)model;
     tk_vocab_free(m->base.vocab);
+    tk_trie_free(&m->trie);
     free(m->unk_token);
     free(m->prefix);
     free(m);
+}
+
+typedef struct trie_build {
+    tk_trie *trie;
+    ia_status st;
+    ia_error *err;
+} trie_build;
+
+static void trie_add(void *ctx, const char *token, size_t len, int32_t id)
+{
+    trie_build *b = ctx;
+    if (b->st == IA_OK)
+        b->st = tk_trie_insert(b->trie, token, len, id, b->err);
 }
 
 static const tk_model_ops wordpiece_ops = {"WordPiece", wordpiece_tokenize, wordpiece_free};
@@ -145,7 +124,19 @@ ia_status tk_wordpiece_parse(const tk_load *ld, const cJSON *v, const char *path
     m->max_chars = (size_t)max_chars;
     m->unk_id = tk_vocab_find(m->base.vocab, m->unk_token, strlen(m->unk_token));
     m->base.unk_id = m->unk_id;
-    m->max_tok_len = tk_vocab_max_len(m->base.vocab);
+    trie_build b = {&m->trie, IA_OK, ld->err};
+    st = tk_trie_init(&m->trie, tk_vocab_bytes(m->base.vocab), ld->err);
+    if (st == IA_OK) {
+        tk_vocab_each(m->base.vocab, trie_add, &b);
+        st = b.st;
+    }
+    if (st != IA_OK) {
+        wordpiece_free(&m->base);
+        return st;
+    }
+    m->prefix_node = 0;
+    for (size_t i = 0; i < m->prefix_len && m->prefix_node >= 0; i++)
+        m->prefix_node = tk_trie_child(&m->trie, m->prefix_node, (unsigned char)m->prefix[i]);
     *out = &m->base;
     return IA_OK;
 }

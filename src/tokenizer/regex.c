@@ -98,6 +98,10 @@ typedef struct rx_class {
     rx_item *items;
     size_t n, cap;
     bool neg;
+    /* class_match's answer for each ASCII character, without and with
+     * icase, filled once the pattern is compiled: most text is ASCII, and
+     * the general test asks the Unicode tables item by item. */
+    uint64_t ascii[2][2];
 } rx_class;
 
 static bool item_match(const rx_item *it, uint32_t c)
@@ -137,6 +141,22 @@ static bool class_match(const rx_class *cl, uint32_t c, bool icase)
         }
     }
     return cl->neg ? !r : r;
+}
+
+static void class_fill_ascii(rx_class *cl)
+{
+    memset(cl->ascii, 0, sizeof cl->ascii);
+    for (int icase = 0; icase < 2; icase++)
+        for (uint32_t c = 0; c < 128; c++)
+            if (class_match(cl, c, icase != 0))
+                cl->ascii[icase][c >> 6] |= 1ull << (c & 63);
+}
+
+static inline bool class_match_fast(const rx_class *cl, uint32_t c, bool icase)
+{
+    if (c < 128)
+        return (cl->ascii[icase][c >> 6] >> (c & 63)) & 1u;
+    return class_match(cl, c, icase);
 }
 
 /* --- the program ------------------------------------------------------------ */
@@ -968,6 +988,8 @@ ia_status ia_regex_compile(const char *pattern, unsigned flags, ia_regex **re_ou
         emit(&c, I_MATCH, 0, 0);
         st = c.st;
     }
+    for (size_t i = 0; st == IA_OK && i < re->nclasses; i++)
+        class_fill_ascii(&re->classes[i]);
     while (ps.all) {
         rx_node *next = ps.all->all;
         free(ps.all);
@@ -1074,7 +1096,7 @@ static int run(rx_exec *x, uint32_t pc, size_t pos, size_t *end)
             if (pos >= len)
                 goto fail;
             k = rx_dec(t, len, pos, &c);
-            if (!class_match(&re->classes[in->x], c, in->icase))
+            if (!class_match_fast(&re->classes[in->x], c, in->icase))
                 goto fail;
             pos += k;
             pc++;

@@ -9,6 +9,7 @@
  *   normalizers.c     normalizer components
  *   pretokenizers.c   pre-tokenizer components
  *   vocab.c           token <-> id maps
+ *   trie.c            the byte trie WordPiece and Unigram walk over their vocabularies
  *   model_*.c         WordPiece, BPE, Unigram, WordLevel; models.c parses
  *   encoding.c        ia_encoding building, merging, truncation, padding
  *   postprocessors.c  post-processor components
@@ -109,6 +110,10 @@ typedef struct tk_nstr {
     size_t len, cap;
     ia_span *align; /* len entries: input byte range of each byte's source character */
     ia_span orig;   /* the input range this string stands for */
+    /* s and align live in a tk_pretok's arena (the splits of a pre-tokenized
+     * string, made by the thousand): they are this string's own, but never
+     * freed on their own, and moved to the heap when the string grows. */
+    bool borrowed;
 } tk_nstr;
 
 /* One character of a transformation, as in NormalizedString::transform:
@@ -205,13 +210,23 @@ typedef struct tk_split {
     tk_tokens tokens;
 } tk_split;
 
+typedef struct tk_arena_block tk_arena_block;
+
 typedef struct tk_pretok {
     tk_split *v;
     size_t n, cap;
+    tk_arena_block *arena; /* the buffers of its borrowed splits */
 } tk_pretok;
 
 /* Appends a split taking ownership of *str (left empty). */
 ia_status tk_pretok_push(tk_pretok *pt, tk_nstr *str, ia_error *err);
+/* Appends ns[nbegin, nend) (on character boundaries) as a split, copied
+ * into pt's arena: tk_nstr_slice without an allocation of its own. */
+ia_status tk_pretok_push_slice(tk_pretok *pt, const tk_nstr *ns, size_t nbegin, size_t nend,
+                               ia_error *err);
+/* An empty string (len 0) with room for cap bytes, borrowed from pt's
+ * arena, for a split built byte by byte and then pushed to pt. */
+ia_status tk_pretok_new_nstr(tk_pretok *pt, size_t cap, tk_nstr *out, ia_error *err);
 void tk_pretok_free(tk_pretok *pt);
 
 /* PreTokenizedString::split: each untokenized split is handed (owned) to fn
@@ -267,11 +282,60 @@ const char *tk_vocab_token(const tk_vocab *v, int32_t id);
 size_t tk_vocab_count(const tk_vocab *v);  /* tokens held */
 int32_t tk_vocab_max_id(const tk_vocab *v); /* -1 when empty */
 size_t tk_vocab_max_len(const tk_vocab *v); /* the longest token's bytes */
+/* Calls fn for every (token, id) pair a find would answer. */
+void tk_vocab_each(const tk_vocab *v,
+                   void (*fn)(void *ctx, const char *token, size_t len, int32_t id), void *ctx);
+size_t tk_vocab_bytes(const tk_vocab *v); /* the tokens' total bytes */
 /* A tokenizer.json vocabulary object {"token": id, ...} at path (key under
  * obj), as serde reads it into a HashMap: a token listed twice keeps its
  * last id. */
 ia_status tk_vocab_parse_object(const tk_load *ld, const cJSON *obj, const char *path,
                                 const char *key, tk_vocab **out);
+
+/* --- trie.c: a byte trie over vocabulary entries ----------------------------
+ * Node 0 is the root; each node holds a value (an id), or -1. */
+
+typedef struct tk_trie_edge {
+    uint64_t key; /* node << 8 | byte; UINT64_MAX: free */
+    int32_t child;
+} tk_trie_edge;
+
+typedef struct tk_trie {
+    int32_t root_child[256];
+    tk_trie_edge *edges;
+    size_t edge_mask, edge_room;
+    int32_t *value; /* by node */
+    size_t nodes, nodes_cap;
+} tk_trie;
+
+/* An empty trie for entries of total_bytes bytes in all (inserting more
+ * fails). */
+ia_status tk_trie_init(tk_trie *t, size_t total_bytes, ia_error *err);
+void tk_trie_free(tk_trie *t);
+/* Adds s[0, len) with value (an entry inserted again takes the new value). */
+ia_status tk_trie_insert(tk_trie *t, const char *s, size_t len, int32_t value, ia_error *err);
+
+static inline size_t tk_trie_hash(uint64_t key)
+{
+    key ^= key >> 33;
+    key *= 0xFF51AFD7ED558CCDull;
+    key ^= key >> 29;
+    return (size_t)key;
+}
+
+/* The node below node by byte b, or -1. */
+static inline int32_t tk_trie_child(const tk_trie *t, int32_t node, unsigned char b)
+{
+    if (node == 0)
+        return t->root_child[b];
+    uint64_t key = ((uint64_t)(uint32_t)node << 8) | b;
+    for (size_t j = tk_trie_hash(key) & t->edge_mask;; j = (j + 1) & t->edge_mask) {
+        if (t->edges[j].key == key)
+            return t->edges[j].child;
+        if (t->edges[j].key == UINT64_MAX)
+            return -1;
+    }
+}
 
 /* --- models ---------------------------------------------------------------- */
 

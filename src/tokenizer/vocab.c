@@ -234,6 +234,19 @@ size_t tk_vocab_max_len(const tk_vocab *v)
     return v->max_len;
 }
 
+void tk_vocab_each(const tk_vocab *v,
+                   void (*fn)(void *ctx, const char *token, size_t len, int32_t id), void *ctx)
+{
+    for (size_t j = 0; j <= v->mask; j++)
+        if (v->slots[j].id >= 0)
+            fn(ctx, v->arena + v->slots[j].off, v->slots[j].len, v->slots[j].id);
+}
+
+size_t tk_vocab_bytes(const tk_vocab *v)
+{
+    return v->arena_len;
+}
+
 ia_status tk_vocab_parse_object(const tk_load *ld, const cJSON *obj, const char *path,
                                 const char *key, tk_vocab **out)
 {
