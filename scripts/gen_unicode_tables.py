@@ -10,15 +10,18 @@ package installs it in /usr/share/unicode):
                                 compatibility)
   DerivedNormalizationProps.txt Full_Composition_Exclusion
   PropList.txt                  White_Space
+  DerivedAge.txt                the version each code point was assigned in
 and writes one C source holding:
   - a two-level table (256-code-point blocks, identical blocks stored once)
     mapping each code point to a property record: category, combining class,
-    White_Space;
+    White_Space, and the Rust-compatibility flags (see COMPAT_FLAGS below);
   - a two-level table mapping each code point to its one-level decomposition
     (an offset into one array of code points), with the compatibility flag;
   - the sorted table of primary composites (first, second -> composite).
 The tables are reached only through the functions declared at the top of the
-output, which src/tokenizer/unicode.c declares too. Standard library only.
+output, which src/tokenizer/unicode.c declares too, and through
+ia_unicode_rust_compat (ipfs_accelerate/unicode.h), defined in the output.
+Standard library only.
 """
 import os
 import sys
@@ -28,6 +31,51 @@ CATEGORIES = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
               "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn"]
 NCP = 0x110000
 BLOCK = 256
+
+# The Rust tokenizers library takes some character classes from crates whose
+# tables are older than our UCD. Each class is rebuilt here by a rule: the
+# code points assigned by the crate's Unicode version (DerivedAge.txt) whose
+# general category in that version is in a given set. tests/unicode_compat.js
+# checks every flag against the Rust library over every code point.
+#
+# The crates' versions, found by that comparison (the version before or
+# after gives dozens to hundreds of differences in the mark and
+# punctuation classes):
+UNICODE_CATEGORIES_VERSION = (8, 0)  # unicode_categories 0.1.1 (bert.rs, punctuation)
+NORMALIZATION_VERSION = (9, 0)  # unicode-normalization-alignments 0.1.12
+
+# The category a code point had before a later version changed it, for the
+# rule "category in version V": (first, last, old category, version of the
+# change, new category). The UCD keeps only the current category, so these
+# few are listed by hand: every change between 8.0 and 15.0 that moves a
+# code point assigned by 9.0 into or out of a class below (compared with the
+# General_Category lists of each version; the other changes since 8.0 are
+# Georgian Lo -> Ll, U+10D0.., in 11.0, and U+11A07..11A08, assigned in 10.0).
+# The test checks each at the crates' versions.
+CATEGORY_CHANGES = [
+    (0x1734, 0x1734, "Mn", (14, 0), "Mc"),    # HANUNOO SIGN PAMUDPOD
+    (0x1885, 0x1886, "Lo", (9, 0), "Mn"),     # MONGOLIAN LETTER ALI GALI BALUDA..
+    (0xA9BD, 0xA9BD, "Mc", (12, 0), "Mn"),    # JAVANESE CONSONANT SIGN KERET
+    (0x111C9, 0x111C9, "Po", (11, 0), "Mn"),  # SHARADA SANDHI MARK
+    (0x1CF2, 0x1CF3, "Mc", (12, 0), "Lo"),    # VEDIC SIGN ARDHAVISARGA..
+    (0x166D, 0x166D, "Po", (12, 0), "So"),    # CANADIAN SYLLABICS CHI SIGN
+]
+
+# The flags, as IA_UCOMPAT_* in include/ipfs_accelerate/unicode.h.
+#   BERT_MN       unicode_categories is_mark_nonspacing: Mn in 8.0
+#                 (BertNormalizer's strip_accents)
+#   MARK          unicode_normalization_alignments is_combining_mark: Mn, Mc
+#                 or Me in 9.0 (StripAccents)
+#   OTHER         unicode_categories is_other: Cc, Cf or Co in 8.0 (the
+#                 crate has no unassigned code points; BertNormalizer's
+#                 clean_text)
+#   PUNCT         char::is_ascii_punctuation (ASCII P* and S*) or
+#                 unicode_categories is_punctuation: P* in 8.0 (the
+#                 Punctuation and BERT pre-tokenizers)
+#   UNDECOMPOSED  what our tables decompose (canonically or not) or give a
+#                 nonzero combining class, assigned after 9.0: the
+#                 normalisation crate leaves it alone as a starter
+COMPAT_FLAGS = ["BERT_MN", "MARK", "OTHER", "PUNCT", "UNDECOMPOSED"]
 
 
 def fail(msg):
@@ -64,6 +112,66 @@ def read_property(path, name):
     if not out:
         fail("%s: no code point has %s" % (path, name))
     return out
+
+
+def read_ages(path):
+    """Returns a list: the (major, minor) version each code point was
+    assigned in, None for unassigned ones."""
+    age = [None] * NCP
+    for line in read_lines(path):
+        fields = [x.strip() for x in line.split(";")]
+        if len(fields) < 2:
+            fail("%s: malformed line: %s" % (path, line))
+        lo, hi = parse_range(fields[0])
+        ver = tuple(int(x) for x in fields[1].split("."))
+        for cp in range(lo, hi + 1):
+            age[cp] = ver
+    if age[0x41] is None:
+        fail("%s: no age for U+0041" % path)
+    return age
+
+
+def compat_flags(cat, ccc, decomp, age):
+    """The Rust-compatibility flags of every code point (see COMPAT_FLAGS)."""
+    changed = {}
+    for lo, hi, old, ver, new in CATEGORY_CHANGES:
+        for cp in range(lo, hi + 1):
+            if CATEGORIES[cat[cp]] != new:
+                fail("U+%04X: CATEGORY_CHANGES says %s, UnicodeData.txt %s" %
+                     (cp, new, CATEGORIES[cat[cp]]))
+            changed[cp] = (old, ver)
+
+    def category_in(cp, ver):
+        """cp's category in version ver; None when not yet assigned."""
+        if age[cp] is None or age[cp] > ver:
+            return None
+        if cp in changed and ver < changed[cp][1]:
+            return changed[cp][0]
+        return CATEGORIES[cat[cp]]
+
+    bit = {name: 1 << i for i, name in enumerate(COMPAT_FLAGS)}
+    flags = [0] * NCP
+    for cp in range(NCP):
+        f = 0
+        old = category_in(cp, UNICODE_CATEGORIES_VERSION)
+        if old == "Mn":
+            f |= bit["BERT_MN"]
+        if old in ("Cc", "Cf", "Co"):
+            f |= bit["OTHER"]
+        if (old and old[0] == "P") or (cp < 0x80 and CATEGORIES[cat[cp]][0] in "PS"):
+            f |= bit["PUNCT"]
+        norm = category_in(cp, NORMALIZATION_VERSION)
+        if norm and norm[0] == "M":
+            f |= bit["MARK"]
+        if norm is None and (cp in decomp or ccc[cp] != 0):
+            f |= bit["UNDECOMPOSED"]
+        flags[cp] = f
+    return flags
+
+
+def flag_names(f):
+    names = ["IA_UCOMPAT_" + n for i, n in enumerate(COMPAT_FLAGS) if f & (1 << i)]
+    return " | ".join(names) if names else "0"
 
 
 def two_level(values, name, ctype):
@@ -153,13 +261,14 @@ def main():
     if not (head.startswith("# PropList-") and head.endswith(".txt")):
         fail("PropList.txt: no version on its first line")
     version = head[len("# PropList-"):-len(".txt")]
+    flags = compat_flags(cat, ccc, decomp, read_ages(os.path.join(ucd, "DerivedAge.txt")))
 
-    # Property records: (category, ccc, white space).
+    # Property records: (category, ccc, white space, compatibility flags).
     records = {}
     rec_list = []
     props = [0] * NCP
     for cp in range(NCP):
-        r = (cat[cp], ccc[cp], 1 if cp in white else 0)
+        r = (cat[cp], ccc[cp], 1 if cp in white else 0, flags[cp])
         if r not in records:
             records[r] = len(rec_list)
             rec_list.append(r)
@@ -201,11 +310,17 @@ def main():
     o.append('const char *ia_ucd_version(void) { return "%s"; }\n' % version)
     o.append("/* %d property records; %d distinct blocks of %d (%d bytes). */" %
              (len(rec_list), props_blocks, NCP // BLOCK, props_size))
-    o.append("static const struct { uint8_t cat, ccc, ws; } ucd_records[%d] = {" % len(rec_list))
-    for c, k, w in rec_list:
-        o.append("    {IA_UCAT_%s, %d, %d}," % (CATEGORIES[c], k, w))
+    o.append("static const struct { uint8_t cat, ccc, ws, compat; } ucd_records[%d] = {" %
+             len(rec_list))
+    for c, k, w, f in rec_list:
+        o.append("    {IA_UCAT_%s, %d, %d, %s}," % (CATEGORIES[c], k, w, flag_names(f)))
     o.append("};")
     o.append(props_c)
+    o.append("/* The compatibility flags of ASCII, the common case, at hand. */")
+    o.append("static const uint8_t ucd_compat_ascii[128] = {")
+    for i in range(0, 128, 16):
+        o.append("    " + ", ".join(str(f) for f in flags[i:i + 16]) + ",")
+    o.append("};")
     o.append("\n/* %d decompositions in %d entries; %d distinct blocks (%d bytes). */" %
              (len(decomp), len(data), dec_blocks, dec_size))
     o.append("static const uint32_t ucd_decomp_data[%d] = {" % len(data))
@@ -244,13 +359,26 @@ size_t ia_ucd_to_lower(uint32_t cp, uint32_t out[3])
     return 1;
 }""")
     o.append("""
+static unsigned ucd_record(uint32_t cp)
+{
+    if (cp >= 0x110000u)
+        cp = 0x10FFFF; /* a noncharacter: Cn, no flags */
+    return ucd_props_blocks[(size_t)ucd_props_index[cp >> 8] * 256u + (cp & 255u)];
+}
+
+/* Defined here rather than in unicode.c: the tokenizers ask it for every
+ * character, and ASCII, most of their input, is answered from one small
+ * array. */
+bool ia_unicode_rust_compat(uint32_t cp, unsigned flags)
+{
+    if (cp < 0x80)
+        return (ucd_compat_ascii[cp] & flags) != 0;
+    return cp < 0x110000u && (ucd_records[ucd_record(cp)].compat & flags) != 0;
+}
+
 unsigned ia_ucd_props(uint32_t cp, unsigned *ccc, bool *white_space)
 {
-    unsigned r = 0;
-    if (cp < 0x110000u)
-        r = ucd_props_blocks[(size_t)ucd_props_index[cp >> 8] * 256u + (cp & 255u)];
-    else
-        r = ucd_props_blocks[(size_t)ucd_props_index[0x10FFFF >> 8] * 256u + 255u];
+    unsigned r = ucd_record(cp);
     if (ccc)
         *ccc = ucd_records[r].ccc;
     if (white_space)
@@ -290,7 +418,7 @@ size_t ia_ucd_table_bytes(void)
 {
     return sizeof ucd_records + sizeof ucd_props_index + sizeof ucd_props_blocks +
            sizeof ucd_decomp_data + sizeof ucd_decomp_index + sizeof ucd_decomp_blocks +
-           sizeof ucd_compositions + sizeof ucd_lower;
+           sizeof ucd_compositions + sizeof ucd_lower + sizeof ucd_compat_ascii;
 }""")
     text = "\n".join(o) + "\n"
     tmp = out_path + ".tmp"
@@ -301,7 +429,7 @@ size_t ia_ucd_table_bytes(void)
     sys.stderr.write("gen_unicode_tables.py: %s: %d records, %d+%d blocks, %d decompositions, "
                      "%d composites, %d bytes of tables\n" %
                      (out_path, len(rec_list), props_blocks, dec_blocks, len(decomp), len(comps),
-                      props_size + dec_size + 4 * len(data) + 12 * len(comps) + 3 * len(rec_list)))
+                      props_size + dec_size + 4 * len(data) + 12 * len(comps) + 4 * len(rec_list)))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,36 @@ bool ia_unicode_is_mark(uint32_t cp);        /* M* */
  * which Hugging Face's tokenizers use. */
 bool ia_unicode_is_whitespace(uint32_t cp);
 
+/* Character classes of the Rust tokenizers library that come from crates
+ * with tables older than ours, rebuilt from the UCD by a rule (the code
+ * points assigned by the crate's Unicode version whose category in that
+ * version is in a set; see scripts/gen_unicode_tables.py and
+ * docs/tokenizers.md). tests/unicode_compat.js checks each against the
+ * Rust library over every code point. */
+typedef enum ia_ucompat {
+    /* unicode_categories is_mark_nonspacing (Unicode 8.0 Mn): what
+     * BertNormalizer's strip_accents drops */
+    IA_UCOMPAT_BERT_MN = 1 << 0,
+    /* unicode_normalization_alignments is_combining_mark (9.0 M*): what
+     * the StripAccents normalizer drops */
+    IA_UCOMPAT_MARK = 1 << 1,
+    /* unicode_categories is_other (8.0 Cc, Cf, Co): what BertNormalizer's
+     * clean_text drops, besides its own rules for NUL, tab, LF, CR and
+     * U+FFFD */
+    IA_UCOMPAT_OTHER = 1 << 2,
+    /* char::is_ascii_punctuation || unicode_categories is_punctuation (8.0
+     * P*): what the Punctuation and BERT pre-tokenizers split off */
+    IA_UCOMPAT_PUNCT = 1 << 3,
+    /* Decomposed or given a nonzero combining class by our tables but
+     * unknown to unicode_normalization_alignments (assigned after 9.0): the
+     * Rust normalisers leave it alone as a starter */
+    IA_UCOMPAT_UNDECOMPOSED = 1 << 4
+} ia_ucompat;
+
+/* Whether cp is in any of the classes in flags (IA_UCOMPAT_* or-ed);
+ * false above IA_UNICODE_MAX. */
+bool ia_unicode_rust_compat(uint32_t cp, unsigned flags);
+
 /* Rust's char::to_lowercase: the simple lowercase mapping of
  * UnicodeData.txt overridden by SpecialCasing.txt's unconditional ones, so
  * U+0130 gives "i" U+0307 and capital sigma always gives small sigma (no

@@ -59,6 +59,22 @@ static ia_status nstr_reserve(tk_nstr *ns, size_t need, ia_error *err)
     size_t c = ns->cap ? ns->cap : 16;
     while (c < need)
         c *= 2;
+    if (ns->borrowed) { /* the arena's copy cannot grow: move to the heap */
+        char *s = malloc(c + 1);
+        ia_span *a = malloc(c * sizeof *a);
+        if (!s || !a) {
+            free(s);
+            free(a);
+            return nomem(err);
+        }
+        memcpy(s, ns->s, ns->len + 1);
+        memcpy(a, ns->align, ns->len * sizeof *a);
+        ns->s = s;
+        ns->align = a;
+        ns->cap = c;
+        ns->borrowed = false;
+        return IA_OK;
+    }
     char *s = realloc(ns->s, c + 1);
     if (!s)
         return nomem(err);
@@ -104,8 +120,10 @@ void tk_nstr_free(tk_nstr *ns)
 {
     if (!ns)
         return;
-    free(ns->s);
-    free(ns->align);
+    if (!ns->borrowed) {
+        free(ns->s);
+        free(ns->align);
+    }
     memset(ns, 0, sizeof *ns);
 }
 
@@ -227,8 +245,11 @@ static ia_status tx_end(tx *t, ia_error *err)
 {
     tk_nstr *ns = t->ns;
     if (t->begin == 0 && t->end == ns->len) {
-        free(ns->s);
-        free(ns->align);
+        if (!ns->borrowed) {
+            free(ns->s);
+            free(ns->align);
+        }
+        ns->borrowed = false;
         ns->s = t->s;
         ns->align = t->al;
         ns->len = t->n;
@@ -394,41 +415,15 @@ static ia_status ppush(pvec *p, npiece x, ia_error *err)
 }
 
 /* Characters the Rust crate unicode_normalization_alignments (older
- * tables than ours) does not know: ones our Unicode 15 tables decompose
- * and it leaves alone, and combining marks it gives class 0 (so they are
- * not reordered and block reordering). Measured from tokenizers 0.23.2:
- * every code point through NFD and NFKD, and every mark of class > 1 in
- * "a" + mark + U+0334. The normalization keeps them as they are, as
- * starters nothing composes with. */
-static const uint32_t RUST_UNKNOWN[46][2] = {
-    {0x7FD, 0x7FD}, {0x898, 0x89F}, {0x8CA, 0x8D3}, {0x9FE, 0x9FE}, {0xC3C, 0xC3C},
-    {0xD3B, 0xD3C}, {0xEBA, 0xEBA}, {0x1715, 0x1715}, {0x1ABF, 0x1ACE}, {0x1DF6, 0x1DFA},
-    {0x32FF, 0x32FF}, {0xA7F2, 0xA7F4}, {0xA82C, 0xA82C}, {0xAB69, 0xAB69}, {0x10781, 0x10785},
-    {0x10787, 0x107B0}, {0x107B2, 0x107BA}, {0x10D24, 0x10D27}, {0x10EAB, 0x10EAC},
-    {0x10EFD, 0x10EFF}, {0x10F46, 0x10F50}, {0x10F82, 0x10F85}, {0x11070, 0x11070},
-    {0x1133B, 0x1133B}, {0x1145E, 0x1145E}, {0x11839, 0x1183A}, {0x11938, 0x11938},
-    {0x1193D, 0x1193E}, {0x11943, 0x11943}, {0x119E0, 0x119E0}, {0x11A34, 0x11A34},
-    {0x11A47, 0x11A47}, {0x11A99, 0x11A99}, {0x11D42, 0x11D42}, {0x11D44, 0x11D45},
-    {0x11D97, 0x11D97}, {0x11F41, 0x11F42}, {0x16FF0, 0x16FF1}, {0x1E030, 0x1E06D},
-    {0x1E08F, 0x1E08F}, {0x1E130, 0x1E136}, {0x1E2AE, 0x1E2AE}, {0x1E2EC, 0x1E2EF},
-    {0x1E4EC, 0x1E4EF}, {0x1F16C, 0x1F16C}, {0x1FBF0, 0x1FBF9},
-};
-
+ * tables than ours) does not know: ones our Unicode 15 tables decompose or
+ * give a nonzero combining class, assigned after the crate's Unicode 9.0
+ * (IA_UCOMPAT_UNDECOMPOSED, generated from the UCD; tests/unicode_compat.js
+ * checks it against the Rust library). The crate leaves them alone and
+ * gives them class 0 (so they are not reordered and block reordering); the
+ * normalization keeps them as they are, as starters nothing composes with. */
 static bool rust_undecomposed(uint32_t c)
 {
-    if (c < 0x7FD)
-        return false;
-    size_t lo = 0, hi = sizeof RUST_UNKNOWN / sizeof RUST_UNKNOWN[0];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c < RUST_UNKNOWN[mid][0])
-            hi = mid;
-        else if (c > RUST_UNKNOWN[mid][1])
-            lo = mid + 1;
-        else
-            return true;
-    }
-    return false;
+    return ia_unicode_rust_compat(c, IA_UCOMPAT_UNDECOMPOSED);
 }
 
 /* The generated table's decompositions (unicode_tables.c). */
@@ -1080,6 +1075,73 @@ ia_status tk_pretok_push(tk_pretok *pt, tk_nstr *str, ia_error *err)
     return IA_OK;
 }
 
+/* The arena of a pre-tokenized string: blocks of split buffers, freed
+ * with it. */
+struct tk_arena_block {
+    tk_arena_block *next;
+    size_t used, cap;
+    _Alignas(8) unsigned char data[];
+};
+
+enum { ARENA_BLOCK_MIN = 16384 };
+
+static void *arena_alloc(tk_pretok *pt, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    tk_arena_block *b = pt->arena;
+    if (!b || b->cap - b->used < size) {
+        size_t cap = size > ARENA_BLOCK_MIN ? size : ARENA_BLOCK_MIN;
+        if (b && cap < b->cap * 2 && b->cap * 2 <= (size_t)1 << 26)
+            cap = b->cap * 2; /* fewer, larger blocks for long texts */
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = pt->arena;
+        b->used = 0;
+        b->cap = cap;
+        pt->arena = b;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+ia_status tk_pretok_new_nstr(tk_pretok *pt, size_t cap, tk_nstr *out, ia_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (cap > (SIZE_MAX - 16) / (sizeof(ia_span) + 1))
+        return nomem(err);
+    ia_span *a = arena_alloc(pt, cap * sizeof *a + cap + 1);
+    if (!a)
+        return nomem(err);
+    out->align = a;
+    out->s = (char *)(a + cap);
+    out->s[0] = '\0';
+    out->cap = cap;
+    out->borrowed = true;
+    return IA_OK;
+}
+
+ia_status tk_pretok_push_slice(tk_pretok *pt, const tk_nstr *ns, size_t nbegin, size_t nend,
+                               ia_error *err)
+{
+    if (nbegin > nend || nend > ns->len || !on_boundary(ns, nbegin) || !on_boundary(ns, nend))
+        return ia_error_set(err, IA_ERR_INVALID,
+                            "tokenizer: bad slice [%zu, %zu) of %zu bytes", nbegin, nend,
+                            ns->len);
+    size_t len = nend - nbegin;
+    tk_nstr piece;
+    ia_status st = tk_pretok_new_nstr(pt, len, &piece, err);
+    if (st != IA_OK)
+        return st;
+    memcpy(piece.s, ns->s + nbegin, len);
+    piece.s[len] = '\0';
+    memcpy(piece.align, ns->align + nbegin, len * sizeof *piece.align);
+    piece.len = len;
+    piece.orig = tk_nstr_to_original(ns, nbegin, nend);
+    return tk_pretok_push(pt, &piece, err);
+}
+
 static void split_free(tk_split *sp)
 {
     tk_nstr_free(&sp->str);
@@ -1094,11 +1156,18 @@ void tk_pretok_free(tk_pretok *pt)
     for (size_t i = 0; i < pt->n; i++)
         split_free(&pt->v[i]);
     free(pt->v);
+    while (pt->arena) {
+        tk_arena_block *next = pt->arena->next;
+        free(pt->arena);
+        pt->arena = next;
+    }
     memset(pt, 0, sizeof *pt);
 }
 
 ia_status tk_pretok_split(tk_pretok *pt, tk_split_fn fn, void *ctx, ia_error *err)
 {
+    /* The new splits may be borrowed from the old ones' arena: it goes to
+     * the new list (behind the blocks the new splits fill). */
     tk_pretok out = {0};
     ia_status st = IA_OK;
     size_t i = 0;
@@ -1132,6 +1201,11 @@ ia_status tk_pretok_split(tk_pretok *pt, tk_split_fn fn, void *ctx, ia_error *er
         tk_pretok_free(pt);
         return st;
     }
+    tk_arena_block **tail = &out.arena;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = pt->arena;
+    pt->arena = NULL;
     tk_pretok_free(pt);
     *pt = out;
     return IA_OK;
@@ -1220,12 +1294,10 @@ ia_status tk_nstr_split(tk_nstr *ns, const tk_pattern *p, tk_split_behavior beha
             piece = *ns; /* the whole string: no copy */
             piece.orig = o;
             memset(ns, 0, sizeof *ns);
+            st = tk_pretok_push(out, &piece, err);
         } else {
-            st = tk_nstr_slice(ns, m[i].begin, m[i].end, &piece, err);
-            if (st != IA_OK)
-                break;
+            st = tk_pretok_push_slice(out, ns, m[i].begin, m[i].end, err);
         }
-        st = tk_pretok_push(out, &piece, err);
     }
     free(m);
     tk_nstr_free(ns);

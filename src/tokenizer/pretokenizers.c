@@ -107,23 +107,22 @@ static ia_status bert_split(void *ctx, size_t index, tk_nstr *str, tk_pretok *ou
         int cls = -1; /* -1 end or whitespace, 0 other, 1 punctuation */
         size_t k = 1;
         if (i < n) {
-            uint32_t cp = 0;
-            int kk = ia_utf8_decode(str->s + i, n - i, &cp);
-            k = kk > 0 ? (size_t)kk : 1;
-            cls = is_ws(cp, NULL) ? -1 : is_punc(cp, NULL) ? 1 : 0;
+            unsigned char c = (unsigned char)str->s[i];
+            if (c < 0x80) { /* most text: no decoding, no table */
+                cls = is_ws(c, NULL) ? -1 : is_punc(c, NULL) ? 1 : 0;
+            } else {
+                uint32_t cp = 0;
+                int kk = ia_utf8_decode(str->s + i, n - i, &cp);
+                k = kk > 0 ? (size_t)kk : 1;
+                cls = is_ws(cp, NULL) ? -1 : is_punc(cp, NULL) ? 1 : 0;
+            }
         }
         if (in_run && cls != 0) {
-            tk_nstr piece;
-            st = tk_nstr_slice(str, start, i, &piece, err);
-            if (st == IA_OK)
-                st = tk_pretok_push(out, &piece, err);
+            st = tk_pretok_push_slice(out, str, start, i, err);
             in_run = false;
         }
         if (st == IA_OK && cls == 1) {
-            tk_nstr piece;
-            st = tk_nstr_slice(str, i, i + k, &piece, err);
-            if (st == IA_OK)
-                st = tk_pretok_push(out, &piece, err);
+            st = tk_pretok_push_slice(out, str, i, i + k, err);
         } else if (cls == 0 && !in_run) {
             in_run = true;
             start = i;
@@ -135,62 +134,13 @@ static ia_status bert_split(void *ctx, size_t index, tk_nstr *str, tk_pretok *ou
 }
 
 /* char::is_ascii_punctuation || is_punctuation, the latter from the
- * unicode_categories crate, whose tables are older than ours: this set was
- * measured from tokenizers 0.23.2 over every code point (the Punctuation
- * pre-tokenizer on "a" + c + "a"), ASCII symbols included. */
-static const uint32_t RUST_PUNCT[156][2] = {
-    {0x21, 0x2F}, {0x3A, 0x40}, {0x5B, 0x60}, {0x7B, 0x7E}, {0xA1, 0xA1}, {0xA7, 0xA7},
-    {0xAB, 0xAB}, {0xB6, 0xB7}, {0xBB, 0xBB}, {0xBF, 0xBF}, {0x37E, 0x37E}, {0x387, 0x387},
-    {0x55A, 0x55F}, {0x589, 0x58A}, {0x5BE, 0x5BE}, {0x5C0, 0x5C0}, {0x5C3, 0x5C3},
-    {0x5C6, 0x5C6}, {0x5F3, 0x5F4}, {0x609, 0x60A}, {0x60C, 0x60D}, {0x61B, 0x61B},
-    {0x61E, 0x61F}, {0x66A, 0x66D}, {0x6D4, 0x6D4}, {0x700, 0x70D}, {0x7F7, 0x7F9},
-    {0x830, 0x83E}, {0x85E, 0x85E}, {0x964, 0x965}, {0x970, 0x970}, {0xAF0, 0xAF0},
-    {0xDF4, 0xDF4}, {0xE4F, 0xE4F}, {0xE5A, 0xE5B}, {0xF04, 0xF12}, {0xF14, 0xF14},
-    {0xF3A, 0xF3D}, {0xF85, 0xF85}, {0xFD0, 0xFD4}, {0xFD9, 0xFDA}, {0x104A, 0x104F},
-    {0x10FB, 0x10FB}, {0x1360, 0x1368}, {0x1400, 0x1400}, {0x166D, 0x166E}, {0x169B, 0x169C},
-    {0x16EB, 0x16ED}, {0x1735, 0x1736}, {0x17D4, 0x17D6}, {0x17D8, 0x17DA}, {0x1800, 0x180A},
-    {0x1944, 0x1945}, {0x1A1E, 0x1A1F}, {0x1AA0, 0x1AA6}, {0x1AA8, 0x1AAD}, {0x1B5A, 0x1B60},
-    {0x1BFC, 0x1BFF}, {0x1C3B, 0x1C3F}, {0x1C7E, 0x1C7F}, {0x1CC0, 0x1CC7}, {0x1CD3, 0x1CD3},
-    {0x2010, 0x2027}, {0x2030, 0x2043}, {0x2045, 0x2051}, {0x2053, 0x205E}, {0x207D, 0x207E},
-    {0x208D, 0x208E}, {0x2308, 0x230B}, {0x2329, 0x232A}, {0x2768, 0x2775}, {0x27C5, 0x27C6},
-    {0x27E6, 0x27EF}, {0x2983, 0x2998}, {0x29D8, 0x29DB}, {0x29FC, 0x29FD}, {0x2CF9, 0x2CFC},
-    {0x2CFE, 0x2CFF}, {0x2D70, 0x2D70}, {0x2E00, 0x2E2E}, {0x2E30, 0x2E42}, {0x3001, 0x3003},
-    {0x3008, 0x3011}, {0x3014, 0x301F}, {0x3030, 0x3030}, {0x303D, 0x303D}, {0x30A0, 0x30A0},
-    {0x30FB, 0x30FB}, {0xA4FE, 0xA4FF}, {0xA60D, 0xA60F}, {0xA673, 0xA673}, {0xA67E, 0xA67E},
-    {0xA6F2, 0xA6F7}, {0xA874, 0xA877}, {0xA8CE, 0xA8CF}, {0xA8F8, 0xA8FA}, {0xA8FC, 0xA8FC},
-    {0xA92E, 0xA92F}, {0xA95F, 0xA95F}, {0xA9C1, 0xA9CD}, {0xA9DE, 0xA9DF}, {0xAA5C, 0xAA5F},
-    {0xAADE, 0xAADF}, {0xAAF0, 0xAAF1}, {0xABEB, 0xABEB}, {0xFD3E, 0xFD3F}, {0xFE10, 0xFE19},
-    {0xFE30, 0xFE52}, {0xFE54, 0xFE61}, {0xFE63, 0xFE63}, {0xFE68, 0xFE68}, {0xFE6A, 0xFE6B},
-    {0xFF01, 0xFF03}, {0xFF05, 0xFF0A}, {0xFF0C, 0xFF0F}, {0xFF1A, 0xFF1B}, {0xFF1F, 0xFF20},
-    {0xFF3B, 0xFF3D}, {0xFF3F, 0xFF3F}, {0xFF5B, 0xFF5B}, {0xFF5D, 0xFF5D}, {0xFF5F, 0xFF65},
-    {0x10100, 0x10102}, {0x1039F, 0x1039F}, {0x103D0, 0x103D0}, {0x1056F, 0x1056F},
-    {0x10857, 0x10857}, {0x1091F, 0x1091F}, {0x1093F, 0x1093F}, {0x10A50, 0x10A58},
-    {0x10A7F, 0x10A7F}, {0x10AF0, 0x10AF6}, {0x10B39, 0x10B3F}, {0x10B99, 0x10B9C},
-    {0x11047, 0x1104D}, {0x110BB, 0x110BC}, {0x110BE, 0x110C1}, {0x11140, 0x11143},
-    {0x11174, 0x11175}, {0x111C5, 0x111C9}, {0x111CD, 0x111CD}, {0x111DB, 0x111DB},
-    {0x111DD, 0x111DF}, {0x11238, 0x1123D}, {0x112A9, 0x112A9}, {0x114C6, 0x114C6},
-    {0x115C1, 0x115D7}, {0x11641, 0x11643}, {0x1173C, 0x1173E}, {0x12470, 0x12474},
-    {0x16A6E, 0x16A6F}, {0x16AF5, 0x16AF5}, {0x16B37, 0x16B3B}, {0x16B44, 0x16B44},
-    {0x1BC9F, 0x1BC9F}, {0x1DA87, 0x1DA8B},
-};
-
+ * unicode_categories crate, whose tables are older than ours: generated from
+ * the UCD (IA_UCOMPAT_PUNCT), checked against the Rust library by
+ * tests/unicode_compat.js. */
 static bool is_punc(uint32_t c, const void *ctx)
 {
     (void)ctx;
-    if (c < 0x80)
-        return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-               (c >= 0x7B && c <= 0x7E);
-    size_t lo = 0, hi = sizeof RUST_PUNCT / sizeof RUST_PUNCT[0];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c < RUST_PUNCT[mid][0])
-            hi = mid;
-        else if (c > RUST_PUNCT[mid][1])
-            lo = mid + 1;
-        else
-            return true;
-    }
-    return false;
+    return ia_unicode_rust_compat(c, IA_UCOMPAT_PUNCT);
 }
 
 /* char::is_numeric: Nd, Nl, No. */
@@ -244,12 +194,8 @@ static ia_status whitespace_split(void *ctx, size_t index, tk_nstr *str, tk_pret
             cls = ia_unicode_is_whitespace(cp) ? -1 : is_word(cp) ? 0 : 1;
         }
         if (cls != run) {
-            if (run >= 0) {
-                tk_nstr piece;
-                st = tk_nstr_slice(str, start, i, &piece, err);
-                if (st == IA_OK)
-                    st = tk_pretok_push(out, &piece, err);
-            }
+            if (run >= 0)
+                st = tk_pretok_push_slice(out, str, start, i, err);
             run = cls;
             start = i;
         }
@@ -301,18 +247,13 @@ static ia_status split_chars(tk_pretok *pt, bool (*fn)(uint32_t, const void *),
  * others are inserted, so all of them keep the character's alignment.
  * Built straight into a new string (the split's slice and its mapping in
  * one step). */
-static ia_status byte_level_piece(const tk_nstr *ns, size_t b, size_t e, tk_nstr *out,
+static ia_status byte_level_piece(const tk_nstr *ns, size_t b, size_t e, tk_pretok *pt,
                                   ia_error *err)
 {
-    memset(out, 0, sizeof *out);
-    size_t cap = (e - b) * 2 + 1;
-    out->s = malloc(cap + 1);
-    out->align = malloc(cap * sizeof *out->align);
-    if (!out->s || !out->align) {
-        tk_nstr_free(out);
-        return ia_error_set(err, IA_ERR_NOMEM, "tokenizer: out of memory");
-    }
-    out->cap = cap;
+    tk_nstr piece, *out = &piece;
+    ia_status st = tk_pretok_new_nstr(pt, (e - b) * 2, out, err);
+    if (st != IA_OK)
+        return st;
     size_t o = 0;
     for (size_t i = b; i < e;) {
         unsigned char lead = (unsigned char)ns->s[i];
@@ -339,7 +280,7 @@ static ia_status byte_level_piece(const tk_nstr *ns, size_t b, size_t e, tk_nstr
     out->s[o] = '\0';
     out->len = o;
     out->orig = tk_nstr_to_original(ns, b, e);
-    return IA_OK;
+    return tk_pretok_push(pt, out, err);
 }
 
 /* ByteLevel: the optional prefix space, the GPT-2 split (Isolated), and
@@ -360,10 +301,7 @@ static ia_status byte_level_split(void *ctx, size_t index, tk_nstr *str, tk_pret
         size_t b = m ? m[i].begin : 0, e = m ? m[i].end : str->len;
         if (b == e)
             continue; /* empty splits are dropped anyway */
-        tk_nstr piece;
-        st = byte_level_piece(str, b, e, &piece, err);
-        if (st == IA_OK)
-            st = tk_pretok_push(out, &piece, err);
+        st = byte_level_piece(str, b, e, out, err);
     }
     free(m);
     tk_nstr_free(str);

@@ -81,6 +81,9 @@ bool ia_unicode_is_whitespace(uint32_t cp)
     return ws;
 }
 
+/* ia_unicode_rust_compat is defined in the generated unicode_tables.c, next
+ * to its tables. */
+
 const char *ia_unicode_version(void)
 {
     return ia_ucd_version();
