@@ -64,4 +64,37 @@ printf '{"model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}, "n
 check "tokenize with an unknown component" 1 -- "$bin" tokenize --tokenizer "$tmp/zap.json" a
 expect "names it and its path" grep -q "normalizer.type.*'Zap'" "$tmp/err"
 
+# Truncation and padding from the command line; expected values from the
+# Rust tokenizers 0.23.2 (the fuzz input ff 01 00 21 ff c3 94).
+uni="$IA_FIXTURES/tokenizers/unigram.json"
+check "tokenize --truncate with a pair" 0 -- "$bin" tokenize --tokenizer "$uni" --json --word-ids --truncate 1 --pad --pad-multiple 8 --pair $'\xc3\x94' '!'
+expect "the overflowing windows nest as the Rust library's" python3 - "$tmp/out" <<'PY'
+import json, sys
+d = json.loads(open(sys.argv[1]).readline())
+P = [0] * 5
+assert d["ids"] == [3, 0, 0] + P and d["type_ids"] == [1, 0, 0] + P, d
+assert d["sequence_ids"] == [1] + [None] * 7 and d["word_ids"] == [0] + [None] * 7, d
+o = d["overflowing"]
+assert [w["ids"] for w in o] == [[3, 498, 3] + P, [3, 498, 2] + P, [2, 0, 0] + P], o
+assert [len(w.get("overflowing", [])) for w in o] == [1, 0, 1], o
+assert o[0]["overflowing"][0]["ids"] == [3, 498, 2] + P, o
+# offsets in characters in every window: the pair's one character is [0, 1]
+assert all(w["offsets"][:3] == [[0, 1], [0, 1], [0, 1]] for w in o[:2]), o
+assert o[2]["offsets"][0] == [0, 1] and o[2]["sequence_ids"] == [None] * 8, o
+assert o[0]["sequence_ids"] == [0] * 8 and o[0]["attention_mask"] == [1, 1, 1] + P, o
+PY
+check "tokenize --truncate, table" 0 -- "$bin" tokenize --tokenizer "$uni" --truncate 3 --stride 1 --truncation-side left "a b c d"
+expect "the table lists the overflowing windows" grep -q "^overflowing 1$" "$tmp/out"
+check "tokenize only_second without a pair" 1 -- "$bin" tokenize --tokenizer "$uni" --truncate 1 --truncation-strategy only_second "a b c"
+expect "says why" grep -qi "pair" "$tmp/err"
+check "tokenize --stride without --truncate" 2 -- "$bin" tokenize --tokenizer "$uni" --stride 1 a
+check "tokenize --stride not below --truncate" 2 -- "$bin" tokenize --tokenizer "$uni" --truncate 2 --stride 2 a
+check "tokenize bad --truncation-strategy" 2 -- "$bin" tokenize --tokenizer "$uni" --truncate 2 --truncation-strategy most a
+check "tokenize bad --truncation-side" 2 -- "$bin" tokenize --tokenizer "$uni" --truncate 2 --truncation-side up a
+check "tokenize --pad with --pad-to" 2 -- "$bin" tokenize --tokenizer "$uni" --pad --pad-to 4 a
+check "tokenize --pad-multiple 0" 2 -- "$bin" tokenize --tokenizer "$uni" --pad --pad-multiple 0 a
+check "tokenize --pad-multiple without padding" 2 -- "$bin" tokenize --tokenizer "$uni" --pad-multiple 8 a
+check "tokenize --pad-to, left" 0 -- "$bin" tokenize --tokenizer "$uni" --json --pad-to 4 --padding-side left a
+expect "pads on the left with [PAD], id 0" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ids"]==[0,0,0,101] and d["tokens"][0]=="[PAD]" and d["attention_mask"]==[0,0,0,1], d' "$tmp/out"
+
 shell_test_finish

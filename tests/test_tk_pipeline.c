@@ -214,6 +214,142 @@ static void test_pair_truncation_padding(void **state)
     ia_tokenizer_free(tok);
 }
 
+/* One window of an expected encoding tree, in pre-order: depth, the
+ * tokens (ids, type ids, character offsets, attention, special, sequence
+ * and word ids; -1 for None) and how many overflowing windows follow. */
+typedef struct window {
+    int depth;
+    size_t n;
+    int32_t ids[8];
+    uint32_t types[8];
+    uint32_t offsets[8][2];
+    uint8_t attention[8], special[8];
+    int8_t seq[8];
+    int32_t words[8];
+    size_t n_over;
+} window;
+
+static void check_windows(const ia_encoding *e, int depth, const window *want, size_t n_want,
+                          size_t *k)
+{
+    assert_true(*k < n_want);
+    const window *w = &want[(*k)++];
+    print_message("window %zu (depth %d)\n", *k - 1, depth);
+    assert_int_equal(w->depth, depth);
+    assert_int_equal(e->n, w->n);
+    for (size_t i = 0; i < e->n; i++) {
+        assert_int_equal(e->ids[i], w->ids[i]);
+        assert_int_equal(e->type_ids[i], w->types[i]);
+        assert_int_equal(e->offsets[i].begin, w->offsets[i][0]);
+        assert_int_equal(e->offsets[i].end, w->offsets[i][1]);
+        assert_int_equal(e->attention_mask[i], w->attention[i]);
+        assert_int_equal(e->special_tokens_mask[i], w->special[i]);
+        assert_int_equal(e->sequence_ids[i], w->seq[i]);
+        assert_int_equal(e->word_ids[i], w->words[i]);
+    }
+    assert_int_equal(e->n_overflowing, w->n_over);
+    for (size_t i = 0; i < e->n_overflowing; i++)
+        check_windows(&e->overflowing[i], depth + 1, want, n_want, k);
+}
+
+/* The overflowing windows of a truncated pair (fuzz input ff 01 00 21 ff
+ * c3 94: Unigram, "!" with "\xc3\x94", max_length 1, padding to a multiple
+ * of 8): the Rust library's cross product of the two sequences' windows,
+ * nested as it nests them, with offsets in characters in every window.
+ * Expected values from the Rust tokenizers 0.23.2 (node binding). */
+static void test_overflowing_pair_windows(void **state)
+{
+    (void)state;
+    ia_tokenizer *tok = load_fixture("unigram");
+    ia_error err = {0};
+    ia_truncation t = {.enabled = true, .max_length = 1, .strategy = IA_TRUNCATE_LONGEST_FIRST};
+    assert_int_equal(ia_tokenizer_set_truncation(tok, &t, &err), IA_OK);
+    ia_padding p = {.enabled = true, .to_longest = true, .multiple_of = 8, .pad_id = 0,
+                    .pad_token = "[PAD]"};
+    assert_int_equal(ia_tokenizer_set_padding(tok, &p, &err), IA_OK);
+    const char *a = "!", *b = "\xc3\x94";
+    ia_encoding e;
+    assert_int_equal(ia_tokenizer_encode(tok, a, strlen(a), b, strlen(b), true, &e, &err),
+                     IA_OK);
+    ia_encoding_char_offsets(&e, a, strlen(a), b, strlen(b));
+#define PADS5 -1, -1, -1, -1, -1
+    /* "_ ! _" (the text, then the pair's first window) and "_ ! O" */
+    const window three[2] = {
+        {.depth = 1, .n = 8, .ids = {3, 498, 3}, .types = {0, 0, 1}, .offsets = {{0, 1}, {0, 1}, {0, 1}},
+         .attention = {1, 1, 1}, .special = {0, 0, 0, 1, 1, 1, 1, 1}, .seq = {0},
+         .words = {0, 0, 0, PADS5}, .n_over = 1},
+        {.depth = 2, .n = 8, .ids = {3, 498, 2}, .types = {0, 0, 1}, .offsets = {{0, 1}, {0, 1}, {0, 1}},
+         .attention = {1, 1, 1}, .special = {0, 0, 0, 1, 1, 1, 1, 1}, .seq = {0},
+         .words = {0, 0, 0, PADS5}, .n_over = 0},
+    };
+    window want[6] = {
+        {.depth = 0, .n = 8, .ids = {3}, .types = {1}, .offsets = {{0, 1}}, .attention = {1},
+         .special = {0, 1, 1, 1, 1, 1, 1, 1}, .seq = {1, -1, -1, PADS5},
+         .words = {0, -1, -1, PADS5}, .n_over = 3},
+        three[0],
+        three[1],
+        three[1],
+        {.depth = 1, .n = 8, .ids = {2}, .types = {1}, .offsets = {{0, 1}}, .attention = {1},
+         .special = {0, 1, 1, 1, 1, 1, 1, 1}, .seq = {-1, -1, -1, PADS5},
+         .words = {0, -1, -1, PADS5}, .n_over = 1},
+        three[1],
+    };
+#undef PADS5
+    want[3].depth = 1;
+    want[5].depth = 2;
+    size_t k = 0;
+    check_windows(&e, 0, want, 6, &k);
+    assert_int_equal(k, 6);
+    ia_encoding_free(&e);
+    ia_tokenizer_free(tok);
+}
+
+/* Truncation first tokenizes only the words that reach max_length (from
+ * the end on the left) and keeps them whole; word ids count from the first
+ * word kept. Expected values from the Rust tokenizers 0.23.2. */
+static void test_truncation_keeps_words(void **state)
+{
+    (void)state;
+    ia_error err = {0};
+    ia_encoding e;
+    ia_tokenizer *tok = load_fixture("unigram");
+    ia_truncation t = {.enabled = true, .max_length = 2, .strategy = IA_TRUNCATE_LONGEST_FIRST};
+    assert_int_equal(ia_tokenizer_set_truncation(tok, &t, &err), IA_OK);
+    const char *text = "a b c d e f g h";
+    assert_int_equal(ia_tokenizer_encode(tok, text, strlen(text), NULL, 0, true, &e, &err),
+                     IA_OK);
+    /* "_a" "_" then "b": the second word is kept whole, the rest dropped */
+    assert_int_equal(e.n, 2);
+    assert_int_equal(e.ids[0], 101);
+    assert_int_equal(e.ids[1], 3);
+    assert_int_equal(e.n_overflowing, 1);
+    assert_int_equal(e.overflowing[0].n, 1);
+    assert_int_equal(e.overflowing[0].ids[0], 29);
+    assert_int_equal(e.overflowing[0].word_ids[0], 1);
+    assert_int_equal(e.overflowing[0].n_overflowing, 0);
+    ia_encoding_free(&e);
+    ia_tokenizer_free(tok);
+
+    tok = load_fixture("wordpiece");
+    t = (ia_truncation){.enabled = true, .max_length = 3, .stride = 1, .left = true};
+    assert_int_equal(ia_tokenizer_set_truncation(tok, &t, &err), IA_OK);
+    text = "the of and to in is was";
+    assert_int_equal(ia_tokenizer_encode(tok, text, strlen(text), NULL, 0, true, &e, &err),
+                     IA_OK);
+    static const int32_t ids[] = {347, 65, 274}, words[] = {0, 1, 1};
+    static const uint32_t offsets[][2] = {{17, 19}, {20, 21}, {21, 23}};
+    assert_int_equal(e.n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(e.ids[i], ids[i]);
+        assert_int_equal(e.word_ids[i], words[i]);
+        assert_int_equal(e.offsets[i].begin, offsets[i][0]);
+        assert_int_equal(e.offsets[i].end, offsets[i][1]);
+    }
+    assert_int_equal(e.n_overflowing, 0);
+    ia_encoding_free(&e);
+    ia_tokenizer_free(tok);
+}
+
 /* Special tokens inside text are split out before normalisation; with
  * skip_special_tokens they leave the decoding. */
 static void test_special_tokens_in_text(void **state)
@@ -319,6 +455,8 @@ int main(void)
         cmocka_unit_test(test_fixture_cases),
         cmocka_unit_test(test_batch_equals_single),
         cmocka_unit_test(test_pair_truncation_padding),
+        cmocka_unit_test(test_overflowing_pair_windows),
+        cmocka_unit_test(test_truncation_keeps_words),
         cmocka_unit_test(test_special_tokens_in_text),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_bad_json),

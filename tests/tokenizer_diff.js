@@ -22,12 +22,28 @@
  * (--show), the first few of each tokenizer also cut down to a small string
  * that still mismatches in the same field (--minimize: chunks of code points
  * are dropped while the mismatch stays), then "N strings x 4 tokenizers: M
- * mismatches". Exit 0 when all agree, 1 on a
- * mismatch or a failed run, 2 on a usage error.
+ * mismatches".
+ *
+ * Truncation mode (--trunc-count N, N cases per tokenizer): short texts of
+ * mixed scripts, most as pairs, under truncation (max_length 0..8, stride
+ * 0..3 below it, longest_first/only_first/only_second, right or left), with
+ * and without special tokens, some with fixed padding (a length, maybe a
+ * multiple). The cases come in groups of one setting, one CLI run each
+ * (`tokenize --truncate ... --json`), against the Rust library with the same
+ * setting; the whole encoding is compared (word and sequence ids too, with
+ * --word-ids), every overflowing window (nested ones included, in order)
+ * too. Where the Rust library refuses a case (a
+ * sequence too short for only_first/only_second) ours must refuse it too
+ * (checked alone, a few per group); where it would panic (a stride not below
+ * a sequence's share of max_length: an assert that aborts the process) the
+ * case is predicted from the lengths and skipped, ours must refuse it.
+ * Exit 0 when all agree, 1 on a mismatch or a failed run, 2 on a usage
+ * error.
  *
  *   node tests/tokenizer_diff.js --cli build/ipfs-accelerate
  *        [--fixtures tests/fixtures/tokenizers] [--seed 1] [--count 3000]
  *        [--only NAME[,NAME]] [--show 8] [--minimize 4] [--dump FILE.jsonl]
+ *        [--trunc-count 300] [--trunc-only]
  *        [--max-age 9.0] [--no-nul] [--strict-nul] [--node-modules DIR]
  *   node tests/tokenizer_diff.js --generate --seed 7 --count 20   (print strings)
  *
@@ -387,7 +403,7 @@ function generate(seed, count, opts = {}) {
 /* ---- comparison -------------------------------------------------------- */
 
 function parseArgs(argv) {
-    const a = { seed: 1, count: 3000, show: 8, minimize: 4, maxAge: null, only: null, fixtures: null, cli: null, dump: null,
+    const a = { seed: 1, count: 3000, truncCount: 0, truncOnly: false, show: 8, minimize: 4, maxAge: null, only: null, fixtures: null, cli: null, dump: null,
         nodeModules: process.env.IA_NODE_MODULES || path.join(__dirname, '..', 'deps', 'node', 'node_modules'),
         generate: false };
     for (let i = 0; i < argv.length; i++) {
@@ -409,10 +425,14 @@ function parseArgs(argv) {
         else if (k === '--dump') a.dump = v();
         else if (k === '--node-modules') a.nodeModules = v();
         else if (k === '--generate') a.generate = true;
+        else if (k === '--trunc-count') a.truncCount = Number(v());
+        else if (k === '--trunc-only') a.truncOnly = true;
         else if (k === '--help' || k === '-h') usage(null);
         else usage(`unknown option '${k}'`);
     }
     if (!Number.isInteger(a.seed) || !Number.isInteger(a.count) || a.count < 1) usage('--seed and --count take integers (count >= 1)');
+    if (!Number.isInteger(a.truncCount) || a.truncCount < 0) usage('--trunc-count takes an integer >= 0');
+    if (a.truncOnly && !a.truncCount) usage('--trunc-only needs --trunc-count N');
     if (!a.generate && !a.cli) usage('--cli PATH is needed');
     a.fixtures = a.fixtures || process.env.IA_FIXTURES_TOKENIZERS ||
         (process.env.IA_FIXTURES ? path.join(process.env.IA_FIXTURES, 'tokenizers') : path.join(__dirname, 'fixtures', 'tokenizers'));
@@ -424,7 +444,7 @@ function usage(msg) {
     const from = text.findIndex((l) => l.includes('node tests/tokenizer_diff.js --cli'));
     /* the usage lines of the header comment */
     if (msg) process.stderr.write(`tokenizer_diff: ${msg}\n`);
-    (msg ? process.stderr : process.stdout).write('Usage:\n' + text.slice(from, from + 7).map((l) => l.replace(/^ \*/, '')).join('\n') + '\n');
+    (msg ? process.stderr : process.stdout).write('Usage:\n' + text.slice(from, from + 8).map((l) => l.replace(/^ \*/, '')).join('\n') + '\n');
     process.exit(msg ? 2 : 0);
 }
 
@@ -583,6 +603,221 @@ function specialsOf(fixtures, names) {
     return [...set];
 }
 
+/* ---- truncation mode --------------------------------------------------- */
+
+/* Kinds of short text for the truncation cases: a few tokens to a few dozen,
+ * so that max_length 0..8 cuts them in every way. */
+const TRUNC_KINDS = ['word', 'word', 'script', 'emoji', 'combining', 'special', 'punct', 'number',
+    'whitespace', 'compat', 'apostrophe', 'jamo'];
+const STRATEGIES = { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' };
+
+function shortText(r, pieces) {
+    const n = r.int(0, 4);
+    let s = '';
+    for (let i = 0; i < n; i++) {
+        if (i && r.chance(0.7)) s += ' ';
+        s += pieces[r.pick(TRUNC_KINDS)](r);
+    }
+    return s;
+}
+
+function pickSetting(r) {
+    const ml = r.int(0, 8);
+    return {
+        ml,
+        stride: ml > 0 ? r.int(0, Math.min(3, ml - 1)) : 0,
+        strategy: r.pick(['longest_first', 'longest_first', 'only_first', 'only_second']),
+        left: r.chance(0.35),
+        special: r.chance(0.6),
+        pad: r.chance(0.3) ? { to: r.int(0, 12), multiple: r.chance(0.4) ? r.int(1, 8) : 0, left: r.chance(0.3) } : null,
+    };
+}
+
+function settingArgs(t) {
+    const args = ['--truncate', String(t.ml), '--stride', String(t.stride), '--truncation-strategy', t.strategy,
+        '--truncation-side', t.left ? 'left' : 'right'];
+    if (!t.special) args.push('--no-special');
+    if (t.pad) {
+        args.push('--pad-to', String(t.pad.to), '--padding-side', t.pad.left ? 'left' : 'right');
+        if (t.pad.multiple) args.push('--pad-multiple', String(t.pad.multiple));
+    }
+    return args;
+}
+
+function settingName(t) {
+    return settingArgs(t).join(' ');
+}
+
+/* Would the Rust library's truncate_encodings reach Encoding::truncate's
+ * assert (stride < max_len) and abort? na, nb: the sequences' lengths after
+ * its pre-cut (nb undefined without a pair); added: the special tokens the
+ * post-processor adds. Mirrors tokenizers/src/utils/truncation.rs. */
+function predictPanic(t, na, nb, added) {
+    if (added > t.ml) return false; /* max_length - added wraps: nothing is cut */
+    const max = t.ml - added;
+    if (max === 0 || na + (nb || 0) <= max) return false;
+    const hits = (target, len) => target > 0 && target < len && t.stride >= target;
+    if (t.strategy === 'longest_first') {
+        if (nb === undefined) return hits(max, na);
+        let n1 = na, n2 = nb;
+        const swap = n1 > n2;
+        if (swap) [n1, n2] = [n2, n1];
+        n2 = n1 > max ? n1 : Math.max(n1, max - n1);
+        if (n1 + n2 > max) {
+            n1 = Math.floor(max / 2);
+            n2 = n1 + (max % 2);
+        }
+        if (swap) [n1, n2] = [n2, n1];
+        return hits(n1, na) || hits(n2, nb);
+    }
+    const len = t.strategy === 'only_first' ? na : nb;
+    const toRemove = na + (nb || 0) - max;
+    if (len === undefined || len <= toRemove) return false; /* an error, not a panic */
+    return hits(len - toRemove, len);
+}
+
+/* A sequence's length after the pre-cut: the tokens of all the windows of
+ * it alone, truncated with stride 0 (disjoint windows) and no specials. */
+async function precutLength(probe, t, text) {
+    probe.setTruncation(t.ml, { stride: 0, strategy: 'LongestFirst', direction: t.left ? 'left' : 'right' });
+    const e = await probe.encode(text, null, { addSpecialTokens: false });
+    const count = (x) => x.getIds().length + x.getOverflowing().reduce((n, o) => n + count(o), 0);
+    return count(e);
+}
+
+function refObject(e) {
+    return {
+        ids: e.getIds(), tokens: e.getTokens(), offsets: e.getOffsets(), type_ids: e.getTypeIds(),
+        attention_mask: e.getAttentionMask(), special_tokens_mask: e.getSpecialTokensMask(),
+        word_ids: e.getWordIds().map((w) => (w === undefined ? null : w)),
+        sequence_ids: e.getSequenceIds().map((w) => (w === undefined ? null : w)),
+        overflowing: e.getOverflowing().map(refObject),
+    };
+}
+
+/* Differences between our object and Rust's, overflowing windows included:
+ * a list of "overflowing[1].overflowing[0].ids" like paths. */
+function compareDeep(ours, ref, where = '', out = []) {
+    for (const f of compare(ours, ref)) if (f !== 'decoded') out.push(where + f);
+    for (const f of ['word_ids', 'sequence_ids']) {
+        if (JSON.stringify(ours[f]) !== JSON.stringify(ref[f])) out.push(where + f);
+    }
+    const oo = ours.overflowing || [], ro = ref.overflowing;
+    if (oo.length !== ro.length) out.push(`${where}overflowing (ours ${oo.length} windows, rust ${ro.length})`);
+    for (let i = 0; i < Math.min(oo.length, ro.length); i++) compareDeep(oo[i], ro[i], `${where}overflowing[${i}].`, out);
+    return out;
+}
+
+function brief(e) {
+    const one = (x) => `${JSON.stringify(x.ids)} ${esc(x.tokens)} ${JSON.stringify(x.offsets)} types ${JSON.stringify(x.type_ids)}` +
+        ` att ${JSON.stringify(x.attention_mask)} special ${JSON.stringify(x.special_tokens_mask)}` +
+        ` words ${JSON.stringify(x.word_ids)} seq ${JSON.stringify(x.sequence_ids)}`;
+    const lines = [];
+    const walk = (x, depth) => {
+        lines.push('        ' + '  '.repeat(depth) + one(x));
+        for (const o of x.overflowing || []) {
+            if (lines.length > 12) return;
+            walk(o, depth + 1);
+        }
+    };
+    walk(e, 0);
+    return lines.join('\n');
+}
+
+/* Runs the truncation cases of every tokenizer; returns [cases compared,
+ * mismatches, failures]. */
+async function truncationMode(a, tk, names, tmp) {
+    const per = 12; /* cases per setting: one CLI run */
+    let compared = 0, refused = 0, panics = 0, mismatches = 0, failures = 0, shown = 0;
+    for (const name of names) {
+        const file = path.join(a.fixtures, name + '.json');
+        const r = makeRng(a.seed * 7919 + names.indexOf(name) + 1);
+        const pieces = makePieces(specialsOf(a.fixtures, [name]));
+        const rt = tk.Tokenizer.fromFile(file), probe = tk.Tokenizer.fromFile(file), plain = tk.Tokenizer.fromFile(file);
+        const addedSingle = (await plain.encode('')).getIds().length;
+        const addedPair = (await plain.encode('', '')).getIds().length;
+        let bad = 0, done = 0;
+        for (let g = 0; done < a.truncCount; g++) {
+            const t = pickSetting(r);
+            const cases = [];
+            for (let k = 0; k < per && done < a.truncCount; k++, done++) {
+                cases.push(r.chance(0.85) ? { text: shortText(r, pieces), pair: shortText(r, pieces) } : { text: shortText(r, pieces) });
+            }
+            rt.setTruncation(t.ml, { stride: t.stride, strategy: STRATEGIES[t.strategy], direction: t.left ? 'left' : 'right' });
+            if (t.pad) {
+                const opts = { maxLength: t.pad.to, direction: t.pad.left ? 'left' : 'right', padId: 0, padTypeId: 0, padToken: '[PAD]' };
+                if (t.pad.multiple) opts.padToMultipleOf = t.pad.multiple;
+                rt.setPadding(opts);
+            } else {
+                rt.disablePadding();
+            }
+            const ok = [], refuse = [];
+            for (const c of cases) {
+                const na = await precutLength(probe, t, c.text);
+                const nb = c.pair !== undefined ? await precutLength(probe, t, c.pair) : undefined;
+                const added = t.special ? (c.pair !== undefined ? addedPair : addedSingle) : 0;
+                if (predictPanic(t, na, nb, added)) {
+                    panics++;
+                    refuse.push([c, 'would abort the Rust library (stride not below the length kept)']);
+                    continue;
+                }
+                try {
+                    const e = await rt.encode(c.text, c.pair !== undefined ? c.pair : null, { addSpecialTokens: t.special });
+                    ok.push([c, refObject(e)]);
+                } catch (err) {
+                    refused++;
+                    refuse.push([c, String(err.message || err)]);
+                }
+            }
+            const args = settingArgs(t);
+            /* what the Rust library refuses, ours must refuse: a few alone */
+            for (const [c, why] of refuse.slice(0, 3)) {
+                const f = path.join(tmp, 'trunc-one.jsonl');
+                fs.writeFileSync(f, inputLine(c) + '\n');
+                const res = spawnSync(a.cli, ['tokenize', '--tokenizer', file, '--json', '--input', f, ...args], { encoding: 'utf8' });
+                if (res.status !== 1) {
+                    bad++;
+                    if (shown++ < a.show) {
+                        console.log(`MISMATCH ${name} truncation [${settingName(t)}]: rust refuses (${why}), ours exits ${res.status}`);
+                        console.log(`    input: ${esc(c.pair !== undefined ? [c.text, c.pair] : c.text)}`);
+                    }
+                }
+            }
+            if (!ok.length) continue;
+            const input = path.join(tmp, 'trunc.jsonl');
+            fs.writeFileSync(input, ok.map(([c]) => inputLine(c)).join('\n') + '\n');
+            const res = spawnSync(a.cli, ['tokenize', '--tokenizer', file, '--json', '--word-ids', '--input', input, ...args],
+                { maxBuffer: 1 << 30, encoding: 'utf8' });
+            const lines = (res.stdout || '').split('\n').filter((l) => l.length);
+            if (res.status !== 0 || lines.length !== ok.length) {
+                failures++;
+                console.log(`FAIL ${name} truncation [${settingName(t)}]: exit ${res.status}, ${lines.length} lines for ${ok.length} inputs: ` +
+                    (res.stderr || '').trim().split('\n').slice(0, 3).join(' | '));
+                continue;
+            }
+            for (let i = 0; i < ok.length; i++) {
+                compared++;
+                const [c, ref] = ok[i];
+                const ours = JSON.parse(lines[i]);
+                const diffs = compareDeep(ours, ref);
+                if (!diffs.length) continue;
+                bad++;
+                if (shown++ < a.show) {
+                    console.log(`MISMATCH ${name} truncation [${settingName(t)}]: ${diffs.slice(0, 4).join(', ')}${diffs.length > 4 ? ', ...' : ''}`);
+                    console.log(`    input: ${esc(c.pair !== undefined ? [c.text, c.pair] : c.text)}`);
+                    console.log(`      ours\n${brief(ours)}\n      rust\n${brief(ref)}`);
+                }
+            }
+        }
+        console.log(`${name} truncation: ${a.truncCount - bad}/${a.truncCount} cases agree`);
+        mismatches += bad;
+    }
+    console.log(`truncation: ${a.truncCount} cases x ${names.length} tokenizers: ${compared} encodings compared ` +
+        `(overflowing windows included), ${refused} refused by both, ${panics} predicted Rust aborts; ` +
+        `${mismatches} mismatches${failures ? `, ${failures} failed runs` : ''} (seed ${a.seed})`);
+    return [mismatches, failures];
+}
+
 async function main() {
     const a = parseArgs(process.argv.slice(2));
     const all = ['wordpiece', 'bytelevel_bpe', 'llama_bpe', 'unigram'];
@@ -609,7 +844,7 @@ async function main() {
 
     let mismatches = 0, failures = 0, shown = 0;
     const byTok = {}, byField = {}, byKind = {};
-    for (const name of names) {
+    for (const name of a.truncOnly ? [] : names) {
         const file = path.join(a.fixtures, name + '.json');
         const t0 = Date.now();
         const ours = oursRun(a.cli, file, input, entries.length);
@@ -672,8 +907,13 @@ async function main() {
         console.log(`note: ${nulTokens.count} Rust tokens hold U+0000; ours end there (the C API's token strings are ` +
             'NUL-terminated), so they were compared up to it (--strict-nul compares them whole)');
     }
-    console.log(`${entries.length} strings x ${names.length} tokenizers: ${mismatches} mismatches` +
+    if (!a.truncOnly) console.log(`${entries.length} strings x ${names.length} tokenizers: ${mismatches} mismatches` +
         (failures ? `, ${failures} failed runs` : '') + ` (seed ${a.seed}${a.maxAge ? ', code points of Unicode ' + a.maxAge + ' only' : ''}${a.noNul ? ', no U+0000' : ''})`);
+    if (a.truncCount) {
+        const [m, f] = await truncationMode(a, tk, names, tmp);
+        mismatches += m;
+        failures += f;
+    }
     fs.rmSync(tmp, { recursive: true, force: true });
     return mismatches || failures ? 1 : 0;
 }

@@ -3,8 +3,10 @@
 # on a few thousand generated strings for each fixture tokenizer
 # (tests/tokenizer_diff.js says what is generated and compared). Skips (exit
 # 77, shown by ctest as skipped) when node or the pinned node packages from
-# scripts/bootstrap.sh are absent. IA_TK_DIFF_SEED and IA_TK_DIFF_COUNT
-# change the run; for longer manual runs call the .js directly (--help).
+# scripts/bootstrap.sh are absent. Then a few hundred truncated pairs per
+# tokenizer (overflowing windows included) are compared the same way.
+# IA_TK_DIFF_SEED, IA_TK_DIFF_COUNT and IA_TK_DIFF_TRUNC_COUNT change the
+# run; for longer manual runs call the .js directly (--help).
 set -u
 bin=${1:?usage: tokenizer_diff_test.sh PATH/TO/ipfs-accelerate}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,4 +21,5 @@ if [[ ! -f "$modules/tokenizers/package.json" ]]; then
   exit 77
 fi
 exec node "$here/tokenizer_diff.js" --cli "$bin" --node-modules "$modules" \
-  --seed "${IA_TK_DIFF_SEED:-1}" --count "${IA_TK_DIFF_COUNT:-3000}"
+  --seed "${IA_TK_DIFF_SEED:-1}" --count "${IA_TK_DIFF_COUNT:-3000}" \
+  --trunc-count "${IA_TK_DIFF_TRUNC_COUNT:-300}"

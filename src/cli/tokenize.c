@@ -32,12 +32,31 @@ static const char help[] =
     "      --offsets K      char (default: code points, as Hugging Face's Python\n"
     "                       API) or byte\n"
     "      --decoded        add the decoding of the ids (special tokens skipped)\n"
+    "      --word-ids       with --json: add \"word_ids\" and \"sequence_ids\" (null\n"
+    "                       for special and padding tokens, as the Python API)\n"
     "      --threads N      encode --input lines on N threads (default: all cores)\n"
+    "      --truncate N     truncate to N tokens (special tokens included); what is\n"
+    "                       cut off is printed too, as overflowing windows\n"
+    "      --stride N       with --truncate: tokens each overflowing window repeats\n"
+    "                       from the one before (less than N; default 0)\n"
+    "      --truncation-strategy S\n"
+    "                       longest_first (default), only_first or only_second\n"
+    "      --truncation-side S  right (default: cut the end) or left\n"
+    "      --pad            pad to the longest encoding of the batch\n"
+    "      --pad-to N       pad to N tokens (fixed length)\n"
+    "      --pad-multiple N with --pad or --pad-to: round the length up to a\n"
+    "                       multiple of N\n"
+    "      --padding-side S right (default) or left\n"
+    "                       (the tokenizer.json's truncation and padding apply\n"
+    "                       unless these replace them; padding keeps its pad\n"
+    "                       token and id, or uses [PAD] and 0)\n"
     "      --decode IDS     decode comma-separated ids instead of encoding\n"
     "      --skip-special   with --decode: leave special tokens out\n"
     "      --json           one JSON object per input on its own line:\n"
     "                       {\"ids\", \"tokens\", \"offsets\", \"type_ids\",\n"
-    "                       \"attention_mask\", \"special_tokens_mask\"}\n" IA_CLI_COMMON_HELP
+    "                       \"attention_mask\", \"special_tokens_mask\"}, and\n"
+    "                       \"overflowing\": [objects like it] when truncation\n"
+    "                       left windows\n" IA_CLI_COMMON_HELP
     "\n"
     "Exit codes: 0 ok, 1 a tokenizer or input problem, 2 usage error.\n";
 
@@ -46,8 +65,13 @@ typedef struct options {
     const char *pair;
     const char *input;
     const char *decode;
-    bool no_special, byte_offsets, decoded, skip_special, json;
+    bool no_special, byte_offsets, decoded, skip_special, json, word_ids;
     unsigned threads;
+    /* Truncation and padding as given; unset ones keep the tokenizer's. */
+    long truncate, stride, pad_to, pad_multiple; /* -1: not given */
+    int strategy;                                /* -1 or an ia_truncation_strategy */
+    int truncation_left, padding_left;           /* -1, 0 or 1 */
+    bool pad;
 } options;
 
 /* The texts to encode, owned. */
@@ -280,9 +304,11 @@ static void put_json_ints(const char *key, const void *v, size_t n, int kind)
     putchar(']');
 }
 
-static void print_json(const ia_tokenizer *tok, const ia_encoding *e, const options *o)
+/* The members of one encoding's object; its overflowing windows nest as
+ * objects of the same members (each with its own "decoded" when asked). */
+static void print_json_fields(const ia_tokenizer *tok, const ia_encoding *e, const options *o)
 {
-    fputs("{\"ids\":[", stdout);
+    fputs("\"ids\":[", stdout);
     for (size_t i = 0; i < e->n; i++)
         printf(i ? ",%d" : "%d", e->ids[i]);
     fputs("],\"tokens\":[", stdout);
@@ -298,6 +324,23 @@ static void print_json(const ia_tokenizer *tok, const ia_encoding *e, const opti
     put_json_ints("type_ids", e->type_ids, e->n, 1);
     put_json_ints("attention_mask", e->attention_mask, e->n, 2);
     put_json_ints("special_tokens_mask", e->special_tokens_mask, e->n, 2);
+    if (o->word_ids) {
+        fputs(",\"word_ids\":[", stdout);
+        for (size_t i = 0; i < e->n; i++) {
+            if (e->word_ids[i] < 0)
+                fputs(i ? ",null" : "null", stdout);
+            else
+                printf(i ? ",%d" : "%d", e->word_ids[i]);
+        }
+        fputs("],\"sequence_ids\":[", stdout);
+        for (size_t i = 0; i < e->n; i++) {
+            if (e->sequence_ids[i] < 0)
+                fputs(i ? ",null" : "null", stdout);
+            else
+                printf(i ? ",%d" : "%d", e->sequence_ids[i]);
+        }
+        putchar(']');
+    }
     if (o->decoded) {
         char *text = NULL;
         size_t len = 0;
@@ -310,12 +353,26 @@ static void print_json(const ia_tokenizer *tok, const ia_encoding *e, const opti
         }
         free(text);
     }
+    if (e->n_overflowing) {
+        fputs(",\"overflowing\":[", stdout);
+        for (size_t i = 0; i < e->n_overflowing; i++) {
+            fputs(i ? ",{" : "{", stdout);
+            print_json_fields(tok, &e->overflowing[i], o);
+            putchar('}');
+        }
+        putchar(']');
+    }
+}
+
+static void print_json(const ia_tokenizer *tok, const ia_encoding *e, const options *o)
+{
+    putchar('{');
+    print_json_fields(tok, e, o);
     fputs("}\n", stdout);
 }
 
-static void print_table(const ia_encoding *e, const char *text, bool byte_offsets)
+static void print_tokens(const ia_encoding *e, bool byte_offsets)
 {
-    printf("%s\n", text);
     printf("  %5s  %8s  %-12s  %s\n", "index", "id", byte_offsets ? "bytes" : "chars", "token");
     for (size_t i = 0; i < e->n; i++) {
         char span[32];
@@ -323,6 +380,28 @@ static void print_table(const ia_encoding *e, const char *text, bool byte_offset
         printf("  %5zu  %8d  %-12s  %s%s\n", i, e->ids[i], span, e->tokens[i],
                e->special_tokens_mask[i] ? "  (special)" : "");
     }
+}
+
+/* The encoding, then its overflowing windows (and theirs) in the order
+ * --json nests them, each headed by its path ("overflowing 2.1"). */
+static void print_overflowing(const ia_encoding *e, bool byte_offsets, const char *path)
+{
+    for (size_t i = 0; i < e->n_overflowing; i++) {
+        char sub[256];
+        int n = snprintf(sub, sizeof sub, "%s%s%zu", path, *path ? "." : "", i + 1);
+        if (n < 0 || (size_t)n >= sizeof sub)
+            return; /* windows nested past any real use: the path no longer fits */
+        printf("overflowing %s\n", sub);
+        print_tokens(&e->overflowing[i], byte_offsets);
+        print_overflowing(&e->overflowing[i], byte_offsets, sub);
+    }
+}
+
+static void print_table(const ia_encoding *e, const char *text, bool byte_offsets)
+{
+    printf("%s\n", text);
+    print_tokens(e, byte_offsets);
+    print_overflowing(e, byte_offsets, "");
 }
 
 static int run_decode(const ia_tokenizer *tok, const options *o)
@@ -404,10 +483,69 @@ static int run_encode(const ia_tokenizer *tok, const options *o, inputs *in)
     return IA_EXIT_OK;
 }
 
+/* Puts the truncation and padding options over the tokenizer.json's. The
+ * stride, strategy and sides alone change a truncation the file turned on
+ * (a refusal then is the file's problem: exit 1); without one, they need
+ * --truncate. */
+static int apply_settings(ia_tokenizer *tok, const options *o)
+{
+    ia_error err = {0};
+    ia_truncation t;
+    ia_tokenizer_get_truncation(tok, &t);
+    bool trunc_opts = o->stride >= 0 || o->strategy >= 0 || o->truncation_left >= 0;
+    if (o->truncate >= 0 || (trunc_opts && t.enabled)) {
+        if (o->truncate >= 0) {
+            t.enabled = true;
+            t.max_length = (size_t)o->truncate;
+        }
+        if (o->stride >= 0)
+            t.stride = (size_t)o->stride;
+        if (o->strategy >= 0)
+            t.strategy = (ia_truncation_strategy)o->strategy;
+        if (o->truncation_left >= 0)
+            t.left = o->truncation_left;
+        if (ia_tokenizer_set_truncation(tok, &t, &err) != IA_OK) {
+            ia_log_error("%s", err.message);
+            return IA_EXIT_FAILURE;
+        }
+    } else if (trunc_opts) {
+        return ia_cli_usage_error("tokenize", "--stride, --truncation-strategy and "
+                                              "--truncation-side need --truncate (the "
+                                              "tokenizer truncates nothing)");
+    }
+    ia_padding p;
+    ia_tokenizer_get_padding(tok, &p);
+    bool pad_opts = o->pad_multiple >= 0 || o->padding_left >= 0;
+    if (o->pad || o->pad_to >= 0 || (pad_opts && p.enabled)) {
+        if (!p.enabled) /* the Rust library's PaddingParams::default() */
+            p = (ia_padding){.pad_id = 0, .pad_type_id = 0, .pad_token = "[PAD]"};
+        p.enabled = true;
+        if (o->pad) {
+            p.to_longest = true;
+        } else if (o->pad_to >= 0) {
+            p.to_longest = false;
+            p.length = (size_t)o->pad_to;
+        }
+        if (o->pad_multiple >= 0)
+            p.multiple_of = (size_t)o->pad_multiple;
+        if (o->padding_left >= 0)
+            p.left = o->padding_left;
+        if (ia_tokenizer_set_padding(tok, &p, &err) != IA_OK) {
+            ia_log_error("%s", err.message);
+            return IA_EXIT_FAILURE;
+        }
+    } else if (pad_opts) {
+        return ia_cli_usage_error("tokenize", "--pad-multiple and --padding-side need --pad or "
+                                              "--pad-to (the tokenizer pads nothing)");
+    }
+    return IA_EXIT_OK;
+}
+
 static int tokenize_main(int argc, char **argv)
 {
     enum { OPT_TOKENIZER = 256, OPT_PAIR, OPT_INPUT, OPT_NO_SPECIAL, OPT_OFFSETS, OPT_DECODED,
-           OPT_THREADS, OPT_DECODE, OPT_SKIP_SPECIAL, OPT_JSON };
+           OPT_THREADS, OPT_DECODE, OPT_SKIP_SPECIAL, OPT_JSON, OPT_TRUNCATE, OPT_STRIDE,
+           OPT_STRATEGY, OPT_TRUNC_SIDE, OPT_PAD, OPT_PAD_TO, OPT_PAD_MULTIPLE, OPT_PAD_SIDE, OPT_WORD_IDS };
     static const struct option longopts[] = {
         {"tokenizer", required_argument, 0, OPT_TOKENIZER},
         {"pair", required_argument, 0, OPT_PAIR},
@@ -419,9 +557,19 @@ static int tokenize_main(int argc, char **argv)
         {"decode", required_argument, 0, OPT_DECODE},
         {"skip-special", no_argument, 0, OPT_SKIP_SPECIAL},
         {"json", no_argument, 0, OPT_JSON},
+        {"truncate", required_argument, 0, OPT_TRUNCATE},
+        {"stride", required_argument, 0, OPT_STRIDE},
+        {"truncation-strategy", required_argument, 0, OPT_STRATEGY},
+        {"truncation-side", required_argument, 0, OPT_TRUNC_SIDE},
+        {"pad", no_argument, 0, OPT_PAD},
+        {"pad-to", required_argument, 0, OPT_PAD_TO},
+        {"pad-multiple", required_argument, 0, OPT_PAD_MULTIPLE},
+        {"padding-side", required_argument, 0, OPT_PAD_SIDE},
+        {"word-ids", no_argument, 0, OPT_WORD_IDS},
         IA_CLI_COMMON_LONG,
         {0, 0, 0, 0}};
-    options o = {0};
+    options o = {.truncate = -1, .stride = -1, .pad_to = -1, .pad_multiple = -1,
+                 .strategy = -1, .truncation_left = -1, .padding_left = -1};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, ":" IA_CLI_COMMON_SHORT, longopts, NULL)) != -1) {
@@ -444,6 +592,56 @@ static int tokenize_main(int argc, char **argv)
                 return ia_cli_usage_error("tokenize", "--offsets is char or byte, not '%s'",
                                           optarg);
             break;
+        case OPT_TRUNCATE:
+        case OPT_STRIDE:
+        case OPT_PAD_TO:
+        case OPT_PAD_MULTIPLE: {
+            static const char *const names[] = {"--truncate", "--stride", "--pad-to",
+                                                "--pad-multiple"};
+            int k = opt - OPT_TRUNCATE;
+            if (opt >= OPT_PAD_TO)
+                k = 2 + (opt - OPT_PAD_TO);
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            /* the Rust library keeps lengths in 32 bits in its JSON too */
+            if (end == optarg || *end || errno || v < 0 || v > INT32_MAX ||
+                (opt == OPT_PAD_MULTIPLE && v == 0))
+                return ia_cli_usage_error("tokenize", "%s wants a number from %d, not '%s'",
+                                          names[k], opt == OPT_PAD_MULTIPLE ? 1 : 0, optarg);
+            long *dst = opt == OPT_TRUNCATE ? &o.truncate
+                        : opt == OPT_STRIDE ? &o.stride
+                        : opt == OPT_PAD_TO ? &o.pad_to
+                                            : &o.pad_multiple;
+            *dst = v;
+            break;
+        }
+        case OPT_STRATEGY:
+            if (!strcmp(optarg, "longest_first"))
+                o.strategy = IA_TRUNCATE_LONGEST_FIRST;
+            else if (!strcmp(optarg, "only_first"))
+                o.strategy = IA_TRUNCATE_ONLY_FIRST;
+            else if (!strcmp(optarg, "only_second"))
+                o.strategy = IA_TRUNCATE_ONLY_SECOND;
+            else
+                return ia_cli_usage_error("tokenize",
+                                          "--truncation-strategy is longest_first, only_first "
+                                          "or only_second, not '%s'",
+                                          optarg);
+            break;
+        case OPT_TRUNC_SIDE:
+        case OPT_PAD_SIDE: {
+            int left = !strcmp(optarg, "left") ? 1 : !strcmp(optarg, "right") ? 0 : -1;
+            if (left < 0)
+                return ia_cli_usage_error("tokenize", "%s is left or right, not '%s'",
+                                          opt == OPT_TRUNC_SIDE ? "--truncation-side"
+                                                                : "--padding-side",
+                                          optarg);
+            *(opt == OPT_TRUNC_SIDE ? &o.truncation_left : &o.padding_left) = left;
+            break;
+        }
+        case OPT_PAD: o.pad = true; break;
+        case OPT_WORD_IDS: o.word_ids = true; break;
         case OPT_THREADS: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -465,6 +663,15 @@ static int tokenize_main(int argc, char **argv)
         return ia_cli_usage_error("tokenize", "--decode takes no texts, --input or --pair");
     if (!o.decode && !o.input && optind >= argc)
         return ia_cli_usage_error("tokenize", "give a TEXT, --input FILE or --decode IDS");
+    if (o.pad && o.pad_to >= 0)
+        return ia_cli_usage_error("tokenize", "--pad and --pad-to exclude each other");
+    if (o.decode && (o.truncate >= 0 || o.stride >= 0 || o.strategy >= 0 ||
+                     o.truncation_left >= 0 || o.pad || o.pad_to >= 0 || o.pad_multiple >= 0 ||
+                     o.padding_left >= 0))
+        return ia_cli_usage_error("tokenize", "--decode takes no truncation or padding options");
+    if (o.truncate >= 0 && o.stride >= o.truncate && o.truncate > 0)
+        return ia_cli_usage_error("tokenize", "--stride %ld must be less than --truncate %ld",
+                                  o.stride, o.truncate);
 
     ia_tokenizer *tok = NULL;
     ia_error err = {0};
@@ -472,8 +679,10 @@ static int tokenize_main(int argc, char **argv)
         ia_log_error("%s", err.message);
         return IA_EXIT_FAILURE;
     }
-    int rc;
-    if (o.decode) {
+    int rc = apply_settings(tok, &o);
+    if (rc != IA_EXIT_OK) {
+        /* nothing more to do */
+    } else if (o.decode) {
         rc = run_decode(tok, &o);
     } else {
         inputs in = {0};

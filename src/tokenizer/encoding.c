@@ -10,6 +10,14 @@
  * field. Every array of an encoding therefore comes from this file
  * (tk_encoding_init, _push, _append, _truncate, _pad); nobody else may put
  * arrays of their own into one. The token strings are not owned.
+ *
+ * Each token also has an origin, kept out of the public struct: the text it
+ * came from (0 the text, 1 the pair, -1 none), as encoding set it. The
+ * public sequence_ids are the Rust library's get_sequence_ids(), which in
+ * the overflowing parts of a pair need not say where a token came from, and
+ * ia_encoding_char_offsets must know it. The origins live in the block that
+ * holds sequence_ids: [capacity][sequence ids][origins], sequence_ids
+ * pointing just past the capacity.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +42,28 @@ static ia_status nomem(ia_error *err, size_t n)
                         n);
 }
 
+/* The block behind sequence_ids: its capacity, and where the origins are. */
+#define SEQ_HEADER sizeof(size_t)
+
+static size_t seq_cap(const ia_encoding *e)
+{
+    size_t cap = 0;
+    if (e->sequence_ids)
+        memcpy(&cap, (const char *)e->sequence_ids - SEQ_HEADER, sizeof cap);
+    return cap;
+}
+
+static int8_t *origins(const ia_encoding *e)
+{
+    return e->sequence_ids ? e->sequence_ids + seq_cap(e) : NULL;
+}
+
+static void seq_free(ia_encoding *e)
+{
+    if (e->sequence_ids)
+        free((char *)e->sequence_ids - SEQ_HEADER);
+}
+
 /* Resizes every array to hold cap tokens (cap >= e->n). */
 static ia_status resize(ia_encoding *e, size_t cap, ia_error *err)
 {
@@ -55,8 +85,16 @@ static ia_status resize(ia_encoding *e, size_t cap, ia_error *err)
     TK_RESIZE(attention_mask);
     TK_RESIZE(special_tokens_mask);
     TK_RESIZE(word_ids);
-    TK_RESIZE(sequence_ids);
 #undef TK_RESIZE
+    size_t old = seq_cap(e);
+    char *base = e->sequence_ids ? (char *)e->sequence_ids - SEQ_HEADER : NULL;
+    char *p = realloc(base, SEQ_HEADER + 2 * cap);
+    if (!p)
+        return nomem(err, cap);
+    /* the origins follow the sequence ids: move them to the new end */
+    memmove(p + SEQ_HEADER + cap, p + SEQ_HEADER + old, e->n);
+    memcpy(p, &cap, sizeof cap);
+    e->sequence_ids = (int8_t *)(p + SEQ_HEADER);
     return IA_OK;
 }
 
@@ -103,6 +141,7 @@ ia_status tk_encoding_push(ia_encoding *e, int32_t id, const char *token, ia_spa
     e->special_tokens_mask[i] = special ? 1 : 0;
     e->word_ids[i] = word_id;
     e->sequence_ids[i] = sequence_id;
+    origins(e)[i] = sequence_id;
     return IA_OK;
 }
 
@@ -117,7 +156,7 @@ void ia_encoding_free(ia_encoding *enc)
     free(enc->attention_mask);
     free(enc->special_tokens_mask);
     free(enc->word_ids);
-    free(enc->sequence_ids);
+    seq_free(enc);
     for (size_t i = 0; i < enc->n_overflowing; i++)
         ia_encoding_free(&enc->overflowing[i]);
     free(enc->overflowing);
@@ -143,6 +182,7 @@ static ia_status append_range(ia_encoding *dst, const ia_encoding *src, size_t b
     memcpy(dst->special_tokens_mask + at, src->special_tokens_mask + begin, k);
     memcpy(dst->word_ids + at, src->word_ids + begin, k * sizeof *dst->word_ids);
     memcpy(dst->sequence_ids + at, src->sequence_ids + begin, k);
+    memcpy(origins(dst) + at, origins(src) + begin, k);
     dst->n += k;
     return IA_OK;
 }
@@ -364,6 +404,7 @@ ia_status tk_encoding_pad(ia_encoding *e, size_t target_len, int32_t pad_id,
         memmove(e->special_tokens_mask + k, e->special_tokens_mask, n);
         memmove(e->word_ids + k, e->word_ids, n * sizeof *e->word_ids);
         memmove(e->sequence_ids + k, e->sequence_ids, n);
+        memmove(origins(e) + k, origins(e), n);
         at = 0;
     }
     for (size_t i = at; i < at + k; i++) {
@@ -375,6 +416,7 @@ ia_status tk_encoding_pad(ia_encoding *e, size_t target_len, int32_t pad_id,
         e->special_tokens_mask[i] = 1;
         e->word_ids[i] = -1;
         e->sequence_ids[i] = -1;
+        origins(e)[i] = -1;
     }
     e->n += k;
     return IA_OK;
@@ -430,10 +472,12 @@ static ia_span char_convert(const char_map *m, ia_span o)
     return (ia_span){start, last + 1};
 }
 
+/* By each token's origin, not its sequence id: see the top of this file. */
 static void convert_all(ia_encoding *enc, const char_map *text, const char_map *pair)
 {
+    const int8_t *from = origins(enc);
     for (size_t i = 0; i < enc->n; i++) {
-        int8_t s = enc->sequence_ids[i];
+        int8_t s = from[i];
         if (s == 0)
             enc->offsets[i] = char_convert(text, enc->offsets[i]);
         else if (s == 1)

@@ -191,20 +191,12 @@ typedef struct extract_ctx {
 static ia_status push_piece(const tk_nstr *str, size_t begin, size_t end, int32_t token,
                             tk_pretok *out, ia_error *err)
 {
-    tk_nstr piece = {0};
-    ia_status st = tk_nstr_slice(str, begin, end, &piece, err);
+    if (begin == end)
+        return IA_OK;
+    size_t index = out->n;
+    ia_status st = tk_pretok_push_slice(out, str, begin, end, err);
     if (st != IA_OK)
         return st;
-    if (piece.len == 0) {
-        tk_nstr_free(&piece);
-        return IA_OK;
-    }
-    size_t index = out->n;
-    st = tk_pretok_push(out, &piece, err);
-    if (st != IA_OK) {
-        tk_nstr_free(&piece);
-        return st;
-    }
     if (token >= 0) {
         tk_split *sp = &out->v[index];
         sp->tokenized = true;
@@ -347,16 +339,18 @@ static const char *intern(const ia_tokenizer *ctok, const char *s, size_t len, i
     return found;
 }
 
-/* PreTokenizedString::into_encoding: each split's tokens with their input
- * offsets; the word id is the split's index. */
-static ia_status splits_to_encoding(const ia_tokenizer *tok, tk_pretok *pt, uint32_t type_id,
-                                    int8_t sequence_id, ia_encoding *out, ia_error *err)
+/* PreTokenizedString::into_encoding of the splits [lo, hi): each split's
+ * tokens with their input offsets; the word id is the split's index among
+ * those kept. */
+static ia_status splits_to_encoding(const ia_tokenizer *tok, tk_pretok *pt, size_t lo,
+                                    size_t hi, uint32_t type_id, int8_t sequence_id,
+                                    ia_encoding *out, ia_error *err)
 {
     size_t total = 0;
-    for (size_t i = 0; i < pt->n; i++)
+    for (size_t i = lo; i < hi; i++)
         total += pt->v[i].tokens.n;
     ia_status st = tk_encoding_init(out, total, err);
-    for (size_t i = 0; i < pt->n && st == IA_OK; i++) {
+    for (size_t i = lo; i < hi && st == IA_OK; i++) {
         tk_split *sp = &pt->v[i];
         for (size_t j = 0; j < sp->tokens.n && st == IA_OK; j++) {
             tk_token t = sp->tokens.v[j];
@@ -383,8 +377,8 @@ static ia_status splits_to_encoding(const ia_tokenizer *tok, tk_pretok *pt, uint
                 return ia_error_set(err, IA_ERR_INTERNAL,
                                     "%s: the model produced id %d, which has no token",
                                     tok->origin, t.id);
-            st = tk_encoding_push(out, id, text, off, type_id, (int32_t)i, sequence_id, false,
-                                  err);
+            st = tk_encoding_push(out, id, text, off, type_id, (int32_t)(i - lo), sequence_id,
+                                  false, err);
         }
     }
     return st;
@@ -395,6 +389,10 @@ static ia_status encode_sequence(const ia_tokenizer *tok, const char *text, size
 {
     size_t bad = 0;
     for (size_t i = 0; i < len;) {
+        if ((unsigned char)text[i] < 0x80) { /* ASCII runs need no decoding */
+            i++;
+            continue;
+        }
         uint32_t cp;
         int n = ia_utf8_decode(text + i, len - i, &cp);
         if (n <= 0) {
@@ -425,14 +423,37 @@ static ia_status encode_sequence(const ia_tokenizer *tok, const char *text, size
         st = tk_pretok_split(&pt, extract_added, &normalized, err);
     if (st == IA_OK && tok->pretokenizer)
         st = tk_pretokenizer_apply(tok->pretokenizer, &pt, err);
-    for (size_t i = 0; i < pt.n && st == IA_OK; i++) {
+    /* With truncation on, the Rust library (0.23) tokenizes the splits only
+     * until max_length tokens are reached (from the end when truncating on
+     * the left) and drops the splits past that point; the truncation
+     * proper, with its stride and overflowing windows, then runs on what is
+     * left. Added tokens count, but the check only follows a split the
+     * model tokenized, so with max_length 0 the first such split is kept.
+     * Under only_second the text is not cut this way, the pair always is
+     * (so only_first can refuse a pair it would not have to cut). Word ids
+     * count the kept splits. */
+    const ia_truncation *t = &tok->truncation;
+    bool cut = t->enabled && !(t->strategy == IA_TRUNCATE_ONLY_SECOND && type_id == 0);
+    size_t lo = 0, hi = pt.n, count = 0;
+    for (size_t k = 0; k < pt.n && st == IA_OK; k++) {
+        size_t i = cut && t->left ? pt.n - 1 - k : k;
         tk_split *sp = &pt.v[i];
-        if (sp->tokenized)
+        if (sp->tokenized) { /* an added token's one token */
+            count += sp->tokens.n;
             continue;
+        }
         st = tok->model->ops->tokenize(tok->model, sp->str.s, sp->str.len, &sp->tokens, err);
+        count += sp->tokens.n;
+        if (st == IA_OK && cut && count >= t->max_length) {
+            if (t->left)
+                lo = i;
+            else
+                hi = i + 1;
+            break;
+        }
     }
     if (st == IA_OK)
-        st = splits_to_encoding(tok, &pt, type_id, (int8_t)type_id, out, err);
+        st = splits_to_encoding(tok, &pt, lo, hi, type_id, (int8_t)type_id, out, err);
     tk_pretok_free(&pt);
     if (st != IA_OK)
         ia_encoding_free(out);
@@ -451,11 +472,10 @@ static ia_status truncate_pair(const ia_tokenizer *tok, ia_encoding *a, ia_encod
     size_t added = tok->postprocessor ? tk_postprocessor_added_tokens(tok->postprocessor, b)
                                       : 0;
     if (add_special && added > 0) {
+        /* The Rust library subtracts without a check: below the added count
+         * the length wraps around to one that truncates nothing. */
         if (added > max_len)
-            return ia_error_set(err, IA_ERR_INVALID,
-                                "%s: truncation max_length %zu is less than the %zu special "
-                                "tokens the post-processor adds",
-                                tok->origin, max_len, added);
+            return IA_OK;
         max_len -= added;
     }
     if (max_len == 0) {
@@ -512,6 +532,27 @@ static size_t padded_length(const ia_padding *p, size_t longest)
     return len;
 }
 
+/* The overflowing windows of a pair encoded without a post-processor: in
+ * the Rust library most of them hold no sequence range for sequence 0, and
+ * get_sequence_ids() then says 0 for every token, padding included; those
+ * are the windows none of whose tokens (padding aside) reads -1: one that
+ * holds range 0 has tokens of the pair outside it. Run after padding: the
+ * padding of the others then reads 0 as well. */
+static void zero_pad_unranged_windows(ia_encoding *e)
+{
+    for (size_t w = 0; w < e->n_overflowing; w++) {
+        ia_encoding *o = &e->overflowing[w];
+        bool ranged = false;
+        for (size_t i = 0; i < o->n && !ranged; i++)
+            ranged = o->attention_mask[i] && o->sequence_ids[i] < 0;
+        if (!ranged)
+            for (size_t i = 0; i < o->n; i++)
+                if (!o->attention_mask[i])
+                    o->sequence_ids[i] = 0;
+        zero_pad_unranged_windows(o);
+    }
+}
+
 static ia_status pad_one(const ia_tokenizer *tok, ia_encoding *e, size_t len, bool is_pair,
                          ia_error *err)
 {
@@ -522,23 +563,8 @@ static ia_status pad_one(const ia_tokenizer *tok, ia_encoding *e, size_t len, bo
      * Rust encoding, so its padding, too, reports sequence 0. */
     if (st == IA_OK && !tok->postprocessor && !is_pair)
         tk_encoding_zero_pad_sequence_ids(e);
-    return st;
-}
-
-/* The Rust library (0.23) first cuts each sequence to max_length on its
- * own, dropping the rest, before the truncation proper (with its stride and
- * overflowing windows) runs on what is left. */
-static ia_status precut(const ia_tokenizer *tok, ia_encoding *e, ia_error *err)
-{
-    const ia_truncation *t = &tok->truncation;
-    if (!t->enabled || e->n <= t->max_length)
-        return IA_OK;
-    ia_status st = tk_encoding_truncate(e, t->max_length, 0, t->left, err);
-    for (size_t i = 0; i < e->n_overflowing; i++)
-        ia_encoding_free(&e->overflowing[i]);
-    free(e->overflowing);
-    e->overflowing = NULL;
-    e->n_overflowing = 0;
+    else if (st == IA_OK && !tok->postprocessor)
+        zero_pad_unranged_windows(e);
     return st;
 }
 
@@ -552,10 +578,6 @@ static ia_status encode_unpadded(const ia_tokenizer *tok, const char *text, size
     ia_status st = encode_sequence(tok, text, len, 0, &a, err);
     if (st == IA_OK && pair)
         st = encode_sequence(tok, pair, pair_len, 1, &b, err);
-    if (st == IA_OK)
-        st = precut(tok, &a, err);
-    if (st == IA_OK && pair)
-        st = precut(tok, &b, err);
     if (st == IA_OK)
         st = truncate_pair(tok, &a, pair ? &b : NULL, add_special, err);
     if (st != IA_OK) {
