@@ -104,8 +104,11 @@ static void fuzz_check(const ia_tokenizer *tok, const ia_encoding *enc, const ch
     for (size_t i = 0; i < enc->n; i++) {
         if (enc->ids[i] < 0 || (size_t)enc->ids[i] >= vocab)
             fuzz_die("an id outside the vocabulary", NULL);
-        if (!enc->tokens[i])
+        if (!enc->tokens[i] || !enc->token_lens)
             fuzz_die("a token without a string", NULL);
+        if (strlen(enc->tokens[i]) > enc->token_lens[i] ||
+            enc->tokens[i][enc->token_lens[i]] != '\0')
+            fuzz_die("a token string whose length is not token_lens'", NULL);
         if (enc->attention_mask[i] > 1 || enc->special_tokens_mask[i] > 1)
             fuzz_die("a mask value other than 0 or 1", NULL);
         const ia_span o = enc->offsets[i];

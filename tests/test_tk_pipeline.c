@@ -386,6 +386,27 @@ static void test_special_tokens_in_text(void **state)
 }
 
 /* Invalid UTF-8 is refused with its offset, never encoded by guesswork. */
+/* A Unigram unknown piece keeps its text, U+0000 included: the token's
+ * string goes on past the NUL and token_lens says how far (as Rust gives
+ * ["\u2581a", "\u0000", "b"] for "a\0b"). */
+static void test_token_holding_nul(void **state)
+{
+    (void)state;
+    ia_tokenizer *tok = load_fixture("unigram");
+    ia_encoding e = {0};
+    ia_error err = {0};
+    assert_int_equal(ia_tokenizer_encode(tok, "a\0b", 3, NULL, 0, false, &e, &err), IA_OK);
+    assert_int_equal(e.n, 3);
+    assert_int_equal(e.token_lens[0], 4);
+    assert_memory_equal(e.tokens[0], "\xe2\x96\x81" "a", 4);
+    assert_int_equal(e.token_lens[1], 1);
+    assert_memory_equal(e.tokens[1], "\0", 1);
+    assert_int_equal(e.token_lens[2], 1);
+    assert_string_equal(e.tokens[2], "b");
+    ia_encoding_free(&e);
+    ia_tokenizer_free(tok);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -458,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_overflowing_pair_windows),
         cmocka_unit_test(test_truncation_keeps_words),
         cmocka_unit_test(test_special_tokens_in_text),
+        cmocka_unit_test(test_token_holding_nul),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_bad_json),
         cmocka_unit_test(test_missing_files),

@@ -44,7 +44,7 @@
  *        [--fixtures tests/fixtures/tokenizers] [--seed 1] [--count 3000]
  *        [--only NAME[,NAME]] [--show 8] [--minimize 4] [--dump FILE.jsonl]
  *        [--trunc-count 300] [--trunc-only]
- *        [--max-age 9.0] [--no-nul] [--strict-nul] [--node-modules DIR]
+ *        [--max-age 9.0] [--no-nul] [--node-modules DIR]
  *   node tests/tokenizer_diff.js --generate --seed 7 --count 20   (print strings)
  *
  * Also a module: require('./tokenizer_diff.js').generate(seed, count, opts)
@@ -418,7 +418,6 @@ function parseArgs(argv) {
         else if (k === '--minimize') a.minimize = Number(v());
         else if (k === '--max-age') a.maxAge = v();
         else if (k === '--no-nul') a.noNul = true;
-        else if (k === '--strict-nul') nulTokens.strict = true;
         else if (k === '--only') a.only = v().split(',');
         else if (k === '--fixtures') a.fixtures = v();
         else if (k === '--cli') a.cli = v();
@@ -487,22 +486,10 @@ function window(ours, ref, i) {
 
 const FIELDS = ['ids', 'tokens', 'offsets', 'type_ids', 'attention_mask', 'special_tokens_mask', 'decoded'];
 
-/* Token strings in the C API are NUL-terminated (ia_encoding.tokens), so a
- * token holding U+0000 (the unigram model's unknown pieces keep their text)
- * ends at it on our side. Such tokens are compared up to the NUL and counted
- * (nulTokens); --strict-nul compares them whole. */
-const nulTokens = { count: 0, strict: false };
-
 function compare(ours, ref) {
     const bad = [];
     for (const f of FIELDS) {
-        if (JSON.stringify(ours[f]) === JSON.stringify(ref[f])) continue;
-        if (f === 'tokens' && !nulTokens.strict && Array.isArray(ours[f]) && ours[f].length === ref[f].length &&
-            ref[f].every((t, i) => t === ours[f][i] || (t.includes('\u0000') && t.split('\u0000')[0] === ours[f][i]))) {
-            nulTokens.count += ref[f].filter((t) => t.includes('\u0000')).length;
-            continue;
-        }
-        bad.push(f);
+        if (JSON.stringify(ours[f]) !== JSON.stringify(ref[f])) bad.push(f);
     }
     return bad;
 }
@@ -902,10 +889,6 @@ async function main() {
         console.log('strings with a mismatch, by the kinds of text in them: ' +
             Object.entries(byKind).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', '));
         if (!a.dump) console.log(`(rerun with --seed ${a.seed} --count ${a.count} --dump FILE to keep the inputs)`);
-    }
-    if (nulTokens.count) {
-        console.log(`note: ${nulTokens.count} Rust tokens hold U+0000; ours end there (the C API's token strings are ` +
-            'NUL-terminated), so they were compared up to it (--strict-nul compares them whole)');
     }
     if (!a.truncOnly) console.log(`${entries.length} strings x ${names.length} tokenizers: ${mismatches} mismatches` +
         (failures ? `, ${failures} failed runs` : '') + ` (seed ${a.seed}${a.maxAge ? ', code points of Unicode ' + a.maxAge + ' only' : ''}${a.noNul ? ', no U+0000' : ''})`);

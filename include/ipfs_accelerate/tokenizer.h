@@ -45,6 +45,8 @@ typedef struct ia_encoding {
     size_t n;                     /* tokens */
     int32_t *ids;
     const char **tokens;          /* NUL-terminated, owned by the tokenizer */
+    uint32_t *token_lens;         /* bytes of each token string: a token whose
+                                     text holds U+0000 goes on past the NUL */
     ia_span *offsets;             /* bytes in the text the token came from */
     uint32_t *type_ids;
     uint8_t *attention_mask;      /* 1 for tokens, 0 for padding */

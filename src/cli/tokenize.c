@@ -315,7 +315,7 @@ static void print_json_fields(const ia_tokenizer *tok, const ia_encoding *e, con
     for (size_t i = 0; i < e->n; i++) {
         if (i)
             putchar(',');
-        put_json_string(e->tokens[i], strlen(e->tokens[i]));
+        put_json_string(e->tokens[i], e->token_lens[i]);
     }
     fputs("],\"offsets\":[", stdout);
     for (size_t i = 0; i < e->n; i++)

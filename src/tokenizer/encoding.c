@@ -80,6 +80,7 @@ static ia_status resize(ia_encoding *e, size_t cap, ia_error *err)
     } while (0)
     TK_RESIZE(ids);
     TK_RESIZE(tokens);
+    TK_RESIZE(token_lens);
     TK_RESIZE(offsets);
     TK_RESIZE(type_ids);
     TK_RESIZE(attention_mask);
@@ -129,12 +130,23 @@ ia_status tk_encoding_push(ia_encoding *e, int32_t id, const char *token, ia_spa
                            uint32_t type_id, int32_t word_id, int8_t sequence_id, bool special,
                            ia_error *err)
 {
+    return tk_encoding_push_n(e, id, token, token ? strlen(token) : 0, offset, type_id, word_id,
+                              sequence_id, special, err);
+}
+
+ia_status tk_encoding_push_n(ia_encoding *e, int32_t id, const char *token, size_t token_len,
+                             ia_span offset, uint32_t type_id, int32_t word_id,
+                             int8_t sequence_id, bool special, ia_error *err)
+{
+    if (token_len > UINT32_MAX)
+        return ia_error_set(err, IA_ERR_INVALID, "tokenizer: a token of %zu bytes", token_len);
     ia_status st = grow(e, 1, err);
     if (st != IA_OK)
         return st;
     size_t i = e->n++;
     e->ids[i] = id;
     e->tokens[i] = token;
+    e->token_lens[i] = (uint32_t)token_len;
     e->offsets[i] = offset;
     e->type_ids[i] = type_id;
     e->attention_mask[i] = 1;
@@ -151,6 +163,7 @@ void ia_encoding_free(ia_encoding *enc)
         return;
     free(enc->ids);
     free((void *)enc->tokens);
+    free(enc->token_lens);
     free(enc->offsets);
     free(enc->type_ids);
     free(enc->attention_mask);
@@ -176,6 +189,7 @@ static ia_status append_range(ia_encoding *dst, const ia_encoding *src, size_t b
     size_t at = dst->n;
     memcpy(dst->ids + at, src->ids + begin, k * sizeof *dst->ids);
     memcpy((void *)(dst->tokens + at), src->tokens + begin, k * sizeof *dst->tokens);
+    memcpy(dst->token_lens + at, src->token_lens + begin, k * sizeof *dst->token_lens);
     memcpy(dst->offsets + at, src->offsets + begin, k * sizeof *dst->offsets);
     memcpy(dst->type_ids + at, src->type_ids + begin, k * sizeof *dst->type_ids);
     memcpy(dst->attention_mask + at, src->attention_mask + begin, k);
@@ -394,10 +408,12 @@ ia_status tk_encoding_pad(ia_encoding *e, size_t target_len, int32_t pad_id,
     if (st != IA_OK)
         return st;
     size_t at = e->n;
+    uint32_t pad_len = pad_token ? (uint32_t)strnlen(pad_token, UINT32_MAX) : 0;
     if (left) {
         size_t n = e->n;
         memmove(e->ids + k, e->ids, n * sizeof *e->ids);
         memmove((void *)(e->tokens + k), e->tokens, n * sizeof *e->tokens);
+        memmove(e->token_lens + k, e->token_lens, n * sizeof *e->token_lens);
         memmove(e->offsets + k, e->offsets, n * sizeof *e->offsets);
         memmove(e->type_ids + k, e->type_ids, n * sizeof *e->type_ids);
         memmove(e->attention_mask + k, e->attention_mask, n);
@@ -410,6 +426,7 @@ ia_status tk_encoding_pad(ia_encoding *e, size_t target_len, int32_t pad_id,
     for (size_t i = at; i < at + k; i++) {
         e->ids[i] = pad_id;
         e->tokens[i] = pad_token;
+        e->token_lens[i] = pad_len;
         e->offsets[i] = (ia_span){0, 0};
         e->type_ids[i] = pad_type_id;
         e->attention_mask[i] = 0;

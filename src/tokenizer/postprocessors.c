@@ -333,7 +333,7 @@ static void process_offsets(ia_encoding *e, bool add_prefix_space)
 {
     for (size_t i = 0; i < e->n; i++) {
         const char *s = e->tokens[i];
-        size_t len = s ? strlen(s) : 0;
+        size_t len = s ? e->token_lens[i] : 0;
         size_t lead = 0, lead_bytes = 0, pos = 0;
         uint32_t cp;
         while (pos < len) {

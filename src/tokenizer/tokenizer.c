@@ -356,20 +356,25 @@ static ia_status splits_to_encoding(const ia_tokenizer *tok, tk_pretok *pt, size
             tk_token t = sp->tokens.v[j];
             ia_span off = tk_nstr_to_original(&sp->str, t.begin, t.end);
             const char *text;
+            size_t text_len = 0;
             int32_t id = t.id;
             if (sp->tokenized) {
                 /* An added token: its one token holds the index in added. */
                 const added_token *a = &tok->added[t.id];
                 id = a->id;
+                text_len = sp->str.len;
                 if (sp->str.len == a->len && memcmp(sp->str.s, a->content, a->len) == 0)
                     text = a->content;
                 else
                     text = intern(tok, sp->str.s, sp->str.len, err);
             } else if (tok->model->unk_from_text && t.id == tok->model->unk_id) {
-                /* Unigram names an unknown piece by its text, not "<unk>". */
-                text = intern(tok, sp->str.s + t.begin, t.end - t.begin, err);
+                /* Unigram names an unknown piece by its text, not "<unk>":
+                 * text of the input, which may hold U+0000. */
+                text_len = t.end - t.begin;
+                text = intern(tok, sp->str.s + t.begin, text_len, err);
             } else {
                 text = tk_vocab_token(tok->model->vocab, t.id);
+                text_len = text ? strlen(text) : 0;
             }
             if (!text && err && err->status == IA_ERR_NOMEM)
                 return IA_ERR_NOMEM; /* intern said so in err */
@@ -377,8 +382,8 @@ static ia_status splits_to_encoding(const ia_tokenizer *tok, tk_pretok *pt, size
                 return ia_error_set(err, IA_ERR_INTERNAL,
                                     "%s: the model produced id %d, which has no token",
                                     tok->origin, t.id);
-            st = tk_encoding_push(out, id, text, off, type_id, (int32_t)(i - lo), sequence_id,
-                                  false, err);
+            st = tk_encoding_push_n(out, id, text, text_len, off, type_id, (int32_t)(i - lo),
+                                    sequence_id, false, err);
         }
     }
     return st;

@@ -385,10 +385,14 @@ ia_status tk_model_bpe_from_files(const char *vocab_json, const char *merges_txt
 /* An empty encoding with room for cap tokens. */
 ia_status tk_encoding_init(ia_encoding *e, size_t cap, ia_error *err);
 ia_status tk_encoding_reserve(ia_encoding *e, size_t cap, ia_error *err);
-/* Appends one token. */
+/* Appends one token; its string's length is strlen(token). */
 ia_status tk_encoding_push(ia_encoding *e, int32_t id, const char *token, ia_span offset,
                            uint32_t type_id, int32_t word_id, int8_t sequence_id,
                            bool special, ia_error *err);
+/* The same with the string's length given (a token may hold U+0000). */
+ia_status tk_encoding_push_n(ia_encoding *e, int32_t id, const char *token, size_t token_len,
+                             ia_span offset, uint32_t type_id, int32_t word_id,
+                             int8_t sequence_id, bool special, ia_error *err);
 /* Appends src's tokens (and overflowing ones, pairwise, as Encoding::merge
  * does) to dst. */
 ia_status tk_encoding_append(ia_encoding *dst, const ia_encoding *src, ia_error *err);
