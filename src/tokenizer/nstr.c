@@ -1083,7 +1083,10 @@ struct tk_arena_block {
     _Alignas(8) unsigned char data[];
 };
 
-enum { ARENA_BLOCK_MIN = 16384 };
+/* Blocks start small and double: a first block much larger than a short
+ * text needs made glibc trim and refault its per-thread heaps on every
+ * encode (batches on two threads ran slower than one thread). */
+enum { ARENA_BLOCK_MIN = 2048 };
 
 static void *arena_alloc(tk_pretok *pt, size_t size)
 {
