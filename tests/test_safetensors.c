@@ -752,6 +752,39 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* ia_safetensors_write, read back by our own reader: names, dtypes, shapes
+ * and bytes survive, in order; a non-contiguous tensor is refused. */
+static void test_write_round_trip(void **state)
+{
+    (void)state;
+    char path[512];
+    tmp_path(path, sizeof path, "written.safetensors");
+    float f[6] = {1.5f, -2, 3, 4, 5, 6.25f};
+    int64_t ids[3] = {7, -1, 1LL << 40};
+    const int64_t fs[2] = {2, 3}, is[1] = {3};
+    ia_tensor t[2] = {ia_tensor_make(IA_DTYPE_F32, 2, fs, f), ia_tensor_make(IA_DTYPE_I64, 1, is, ids)};
+    const char *names[2] = {"output.logits", "output.generated_ids"};
+    ia_error err = {0};
+    assert_int_equal(ia_safetensors_write(path, names, t, 2, &err), IA_OK);
+    ia_safetensors *st = NULL;
+    assert_int_equal(ia_safetensors_open(path, &st, &err), IA_OK);
+    assert_int_equal(ia_safetensors_count(st), 2);
+    ia_tensor r;
+    assert_int_equal(ia_safetensors_tensor(st, "output.logits", &r, &err), IA_OK);
+    assert_int_equal(r.dtype, IA_DTYPE_F32);
+    assert_true(ia_tensor_same_shape(&r, &t[0]));
+    assert_memory_equal(r.data, f, sizeof f);
+    assert_int_equal(ia_safetensors_tensor(st, "output.generated_ids", &r, &err), IA_OK);
+    assert_int_equal(r.dtype, IA_DTYPE_I64);
+    assert_memory_equal(r.data, ids, sizeof ids);
+    ia_safetensors_close(st);
+
+    ia_tensor view;
+    assert_int_equal(ia_tensor_view_permute(&t[0], (const int[]){1, 0}, &view, &err), IA_OK);
+    assert_int_equal(ia_safetensors_write(path, names, &view, 1, &err), IA_ERR_INVALID);
+    assert_non_null(strstr(err.message, "not contiguous"));
+}
+
 static void test_fixtures_match_python(void **state)
 {
     (void)state;
@@ -803,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_sharded),
         cmocka_unit_test(test_sharded_bad),
         cmocka_unit_test(test_folder_single),
+        cmocka_unit_test(test_write_round_trip),
         cmocka_unit_test(test_fixtures_match_python),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -56,6 +56,10 @@ const char *ia_safetensors_metadata(const ia_safetensors *st, const char *key);
 ia_status ia_safetensors_tensor(const ia_safetensors *st, const char *name, ia_tensor *out,
                                 ia_error *err);
 
+/* Writes n contiguous tensors to PATH as safetensors, named names[i], in
+ * that order (through a temporary file renamed over PATH). */
+ia_status ia_safetensors_write(const char *path, const char *const *names,
+                               const ia_tensor *tensors, size_t n, ia_error *err);
 /* Parses only a header (the 8-byte length and the JSON that follows) held in
  * memory, as the fuzz target does; file_size bounds the data ranges. */
 ia_status ia_safetensors_parse_header(const char *file_name, const uint8_t *bytes, size_t len,
