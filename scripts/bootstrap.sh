@@ -34,6 +34,8 @@ debian_packages=(
   "libcjson-dev:/usr/include/cjson/cJSON.h"
   "libcmocka-dev:/usr/include/cmocka.h"
   "libopenblas-dev:/usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h"
+  "libpng-dev:/usr/include/png.h"
+  "libjpeg62-turbo-dev:/usr/include/jpeglib.h"
   "npm:/usr/bin/npm"
   "openssl:/usr/bin/openssl"
   "python3:/usr/bin/python3"

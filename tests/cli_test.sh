@@ -97,4 +97,79 @@ check "tokenize --pad-multiple without padding" 2 -- "$bin" tokenize --tokenizer
 check "tokenize --pad-to, left" 0 -- "$bin" tokenize --tokenizer "$uni" --json --pad-to 4 --padding-side left a
 expect "pads on the left with [PAD], id 0" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ids"]==[0,0,0,101] and d["tokens"][0]=="[PAD]" and d["attention_mask"]==[0,0,0,1], d' "$tmp/out"
 
+
+# The registry of model types (docs/models.md).
+check "models" 0 -- env NO_COLOR=1 "$bin" models
+expect "models prints a header and one sorted line per type" python3 - "$tmp/out" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines[0].split() == ["model_type", "family", "modality", "status", "name"], lines[0]
+types = [l.split()[0] for l in lines[1:]]
+assert len(types) >= 300 and types == sorted(types) and len(set(types)) == len(types), len(types)
+PY
+expect "models counts per status on stderr" grep -Eq "^models: [0-9]+ model types: 16 native, [0-9]+ planned, [0-9]+ unsupported$" "$tmp/err"
+check "models --json" 0 -- "$bin" models --json
+expect "models --json is one array of complete objects" python3 - "$tmp/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, list) and len(d) >= 300, len(d)
+assert all(set(o) == {"model_type", "name", "family", "modality", "status"} for o in d), d[0]
+by = {o["model_type"]: o for o in d}
+assert by["bert"]["family"] == "embedding" and by["bert"]["status"] == "native", by["bert"]
+assert by["whisper"]["status"] == "planned" and by["mamba"]["status"] == "unsupported"
+PY
+check "models --family embedding" 0 -- "$bin" models --family embedding
+expect "lists bert" grep -q "^bert  *embedding " "$tmp/out"
+expect "and only embedding models" bash -c "tail -n +2 '$tmp/out' | awk '\$2 != \"embedding\" {exit 1}'"
+check "models --status native --json" 0 -- "$bin" models --status native --json
+expect "exactly the 16 native types" python3 - "$tmp/out" <<'PY'
+import json, sys
+got = sorted(o["model_type"] for o in json.load(open(sys.argv[1])))
+want = sorted("bert roberta xlm-roberta distilbert mpnet gpt2 opt llama qwen2 qwen3 mistral "
+              "gemma phi3 gpt_neox vit deit".split())
+assert got == want, got
+PY
+check "models --family vision --status native" 0 -- "$bin" models --family vision --status native --json
+expect "filters combine" python3 -c 'import json,sys; assert sorted(o["model_type"] for o in json.load(open(sys.argv[1]))) == ["deit", "vit"]' "$tmp/out"
+check "models: no type matches" 0 -- "$bin" models --family time-series --status native --json
+expect "no match is an empty array" python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == []' "$tmp/out"
+check "models bad --family" 2 -- "$bin" models --family nonsense
+expect "names the valid families" grep -q "unknown family 'nonsense' (valid: .*embedding.*vision)" "$tmp/err"
+check "models bad --status" 2 -- "$bin" models --status broken
+expect "names the valid statuses" grep -q "valid: native, planned, unsupported" "$tmp/err"
+check "models --family without a value" 2 -- "$bin" models --family
+check "models -q" 0 -- "$bin" -q models --status native
+expect "-q leaves stderr empty" test ! -s "$tmp/err"
+
+# infer: every native golden fixture reproduced from the command line.
+models_dir="$(dirname "$0")/fixtures/models"
+for m in bert bert_cls roberta xlm_roberta distilbert mpnet vit deit; do
+  check "infer $m reproduces its fixture" 0 -- "$bin" infer --model "$models_dir/$m" \
+    --input "$models_dir/$m/reference.safetensors" --output "$tmp/$m.safetensors" \
+    --compare "$models_dir/$m/reference.safetensors"
+done
+for m in gpt2 opt llama qwen2 qwen3 mistral gemma phi3 gpt_neox; do
+  check "infer $m reproduces its fixture (12 new tokens)" 0 -- "$bin" infer --model "$models_dir/$m" \
+    --input "$models_dir/$m/reference.safetensors" --output "$tmp/$m.safetensors" \
+    --max-new-tokens 12 --ignore-eos --compare "$models_dir/$m/reference.safetensors"
+  expect "infer $m compared generated_ids" grep -q "compare generated_ids .* ok" "$tmp/out"
+done
+check "infer --json" 0 -- "$bin" infer --json --model "$models_dir/bert" \
+  --input "$models_dir/bert/reference.safetensors" --output "$tmp/bert.safetensors" \
+  --compare "$models_dir/bert/reference.safetensors"
+expect "infer --json parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [o["name"] for o in d["outputs"]] == ["last_hidden_state", "pooler_output"] and all(c["ok"] for c in d["compare"])' "$tmp/out"
+check "infer writes what inspect reads" 0 -- "$bin" inspect "$tmp/bert.safetensors"
+expect "the output file holds output.last_hidden_state" grep -q "output.last_hidden_state" "$tmp/out"
+check "infer --compare catches a difference" 1 -- "$bin" infer --model "$models_dir/roberta" \
+  --input "$models_dir/bert/reference.safetensors" --output "$tmp/x.safetensors" \
+  --compare "$models_dir/bert/reference.safetensors"
+check "infer without --model" 2 -- "$bin" infer --input x --output y
+check "infer on a model type not supported" 1 -- "$bin" infer --model "$models_dir/whisper" \
+  --input "$models_dir/whisper/reference.safetensors" --output "$tmp/w.safetensors"
+expect "says the type is not supported yet" grep -q "model type 'whisper' (family audio) is not supported yet" "$tmp/err"
+check "infer --max-new-tokens on an encoder" 1 -- "$bin" infer --model "$models_dir/bert" \
+  --input "$models_dir/bert/reference.safetensors" --output "$tmp/x.safetensors" --max-new-tokens 3
+check "infer --max-new-tokens not a number" 2 -- "$bin" infer --model "$models_dir/bert" \
+  --input x --output y --max-new-tokens lots
+
 shell_test_finish

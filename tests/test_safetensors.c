@@ -765,10 +765,12 @@ static void test_write_round_trip(void **state)
     ia_tensor t[2] = {ia_tensor_make(IA_DTYPE_F32, 2, fs, f), ia_tensor_make(IA_DTYPE_I64, 1, is, ids)};
     const char *names[2] = {"output.logits", "output.generated_ids"};
     ia_error err = {0};
-    assert_int_equal(ia_safetensors_write(path, names, t, 2, &err), IA_OK);
+    const char *meta[] = {"format", "pt", "weights", "synthetic", NULL};
+    assert_int_equal(ia_safetensors_write(path, names, t, 2, meta, &err), IA_OK);
     ia_safetensors *st = NULL;
     assert_int_equal(ia_safetensors_open(path, &st, &err), IA_OK);
     assert_int_equal(ia_safetensors_count(st), 2);
+    assert_string_equal(ia_safetensors_metadata(st, "weights"), "synthetic");
     ia_tensor r;
     assert_int_equal(ia_safetensors_tensor(st, "output.logits", &r, &err), IA_OK);
     assert_int_equal(r.dtype, IA_DTYPE_F32);
@@ -781,7 +783,7 @@ static void test_write_round_trip(void **state)
 
     ia_tensor view;
     assert_int_equal(ia_tensor_view_permute(&t[0], (const int[]){1, 0}, &view, &err), IA_OK);
-    assert_int_equal(ia_safetensors_write(path, names, &view, 1, &err), IA_ERR_INVALID);
+    assert_int_equal(ia_safetensors_write(path, names, &view, 1, NULL, &err), IA_ERR_INVALID);
     assert_non_null(strstr(err.message, "not contiguous"));
 }
 

@@ -57,9 +57,12 @@ ia_status ia_safetensors_tensor(const ia_safetensors *st, const char *name, ia_t
                                 ia_error *err);
 
 /* Writes n contiguous tensors to PATH as safetensors, named names[i], in
- * that order (through a temporary file renamed over PATH). */
+ * that order (through a temporary file renamed over PATH). metadata, when
+ * not NULL, is a NULL-terminated list of key, value strings for the
+ * __metadata__ object. */
 ia_status ia_safetensors_write(const char *path, const char *const *names,
-                               const ia_tensor *tensors, size_t n, ia_error *err);
+                               const ia_tensor *tensors, size_t n, const char *const *metadata,
+                               ia_error *err);
 /* Parses only a header (the 8-byte length and the JSON that follows) held in
  * memory, as the fuzz target does; file_size bounds the data ranges. */
 ia_status ia_safetensors_parse_header(const char *file_name, const uint8_t *bytes, size_t len,

@@ -15,7 +15,9 @@ typedef struct ia_cli_command {
 } ia_cli_command;
 
 extern const ia_cli_command ia_cli_hw;
+extern const ia_cli_command ia_cli_infer;
 extern const ia_cli_command ia_cli_inspect;
+extern const ia_cli_command ia_cli_models;
 extern const ia_cli_command ia_cli_tokenize;
 extern const ia_cli_command ia_cli_version;
 

@@ -12,13 +12,21 @@
 #include "ipfs_accelerate/formats.h"
 
 ia_status ia_safetensors_write(const char *path, const char *const *names,
-                               const ia_tensor *tensors, size_t n, ia_error *err)
+                               const ia_tensor *tensors, size_t n, const char *const *metadata,
+                               ia_error *err)
 {
     cJSON *hdr = cJSON_CreateObject();
     if (!hdr)
         return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", path);
     uint64_t offset = 0;
     ia_status st = IA_OK;
+    if (metadata && metadata[0]) {
+        cJSON *meta = cJSON_AddObjectToObject(hdr, "__metadata__");
+        for (size_t i = 0; meta && metadata[i] && metadata[i + 1]; i += 2)
+            cJSON_AddStringToObject(meta, metadata[i], metadata[i + 1]);
+        if (!meta)
+            st = ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", path);
+    }
     for (size_t i = 0; i < n && st == IA_OK; i++) {
         const ia_tensor *t = &tensors[i];
         if (!ia_tensor_is_contiguous(t)) {
