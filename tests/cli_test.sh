@@ -172,4 +172,35 @@ check "infer --max-new-tokens on an encoder" 1 -- "$bin" infer --model "$models_
 check "infer --max-new-tokens not a number" 2 -- "$bin" infer --model "$models_dir/bert" \
   --input x --output y --max-new-tokens lots
 
+# embed and generate, on the fixtures with a small word-level tokenizer (the
+# fixtures' vocabulary has 99 ids and no tokenizer of its own).
+cat >"$tmp/tok.json" <<'JSON'
+{"version":"1.0","truncation":null,"padding":null,"added_tokens":[{"id":0,"content":"[UNK]","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},{"id":1,"content":"[PAD]","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}],"normalizer":{"type":"Lowercase"},"pre_tokenizer":{"type":"Whitespace"},"post_processor":null,"decoder":{"type":"WordPiece","prefix":"##","cleanup":true},"model":{"type":"WordLevel","vocab":{"[UNK]":0,"[PAD]":1,"the":2,"cat":3,"sat":4,"on":5,"mat":6,"a":7,"dog":8,"ran":9,"hello":10,"world":11,".":12},"unk_token":"[UNK]"}}
+JSON
+check "embed two texts" 0 -- "$bin" embed --model "$models_dir/bert" --tokenizer "$tmp/tok.json" "The cat sat" "hello world ."
+expect "embed prints one JSON vector per text" python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert len(r)==2 and all(x["dims"]==32 and len(x["embedding"])==32 and x["weights"]=="real" for x in r) and r[0]["tokens"]==3' "$tmp/out"
+check "embed --normalize --pooling cls" 0 -- "$bin" embed --model "$models_dir/roberta" --tokenizer "$tmp/tok.json" --normalize --pooling cls "a dog ran"
+expect "normalized vectors have length 1" python3 -c 'import json,sys,math; v=json.loads(open(sys.argv[1]).read())["embedding"]; assert abs(math.sqrt(sum(x*x for x in v))-1)<1e-5' "$tmp/out"
+check "embed on a decoder" 1 -- "$bin" embed --model "$models_dir/gpt2" --tokenizer "$tmp/tok.json" "x"
+expect "says it has no hidden states" grep -q "no hidden states to embed" "$tmp/err"
+check "embed without a tokenizer" 1 -- "$bin" embed --model "$models_dir/bert" "x"
+expect "names the missing tokenizer" grep -q "has no tokenizer" "$tmp/err"
+check "embed bad --pooling" 2 -- "$bin" embed --model "$models_dir/bert" --pooling max "x"
+check "embed without text" 2 -- "$bin" embed --model "$models_dir/bert"
+check "generate streams text" 0 -- "$bin" generate --model "$models_dir/gpt2" --tokenizer "$tmp/tok.json" --prompt "the cat sat on" --max-new-tokens 8
+check "generate --json" 0 -- "$bin" generate --model "$models_dir/llama" --tokenizer "$tmp/tok.json" --prompt "the cat" --max-new-tokens 6 --ignore-eos --json
+expect "generate --json parses, 6 new tokens" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["new_tokens"]==6 and len(d["ids"])==6 and d["prompt_tokens"]==2 and d["weights"]=="real"' "$tmp/out"
+cp "$tmp/out" "$tmp/greedy1"
+check "generate greedy again" 0 -- "$bin" generate --model "$models_dir/llama" --tokenizer "$tmp/tok.json" --prompt "the cat" --max-new-tokens 6 --ignore-eos --json
+expect "greedy decoding is deterministic" python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a["ids"]==b["ids"]' "$tmp/greedy1" "$tmp/out"
+check "generate sampled, seed 3" 0 -- "$bin" generate --model "$models_dir/qwen2" --tokenizer "$tmp/tok.json" --prompt "the dog" --max-new-tokens 8 --ignore-eos --temperature 0.9 --top-k 20 --top-p 0.9 --seed 3 --json
+cp "$tmp/out" "$tmp/sampled1"
+check "generate sampled, seed 3 again" 0 -- "$bin" generate --model "$models_dir/qwen2" --tokenizer "$tmp/tok.json" --prompt "the dog" --max-new-tokens 8 --ignore-eos --temperature 0.9 --top-k 20 --top-p 0.9 --seed 3 --json
+expect "the same seed samples the same tokens" python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a["ids"]==b["ids"]' "$tmp/sampled1" "$tmp/out"
+check "generate on an encoder" 1 -- "$bin" generate --model "$models_dir/bert" --tokenizer "$tmp/tok.json" --prompt "x"
+expect "says it does not generate" grep -q "does not generate text" "$tmp/err"
+check "generate without --prompt" 2 -- "$bin" generate --model "$models_dir/gpt2"
+check "generate bad --top-p" 2 -- "$bin" generate --model "$models_dir/gpt2" --prompt x --top-p 1.5
+check "generate bad --temperature" 2 -- "$bin" generate --model "$models_dir/gpt2" --prompt x --temperature hot
+
 shell_test_finish

@@ -4,6 +4,7 @@
 #define IA_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum { IA_EXIT_OK = 0, IA_EXIT_FAILURE = 1, IA_EXIT_USAGE = 2 };
 
@@ -14,6 +15,8 @@ typedef struct ia_cli_command {
     int (*run)(int argc, char **argv);
 } ia_cli_command;
 
+extern const ia_cli_command ia_cli_embed;
+extern const ia_cli_command ia_cli_generate;
 extern const ia_cli_command ia_cli_hw;
 extern const ia_cli_command ia_cli_infer;
 extern const ia_cli_command ia_cli_inspect;
@@ -41,5 +44,18 @@ int ia_cli_option_error(const char *command, int opt, char **argv);
 /* Reports a usage error on stderr with a pointer to --help; returns 2. */
 int ia_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Writes s[0, len) to stdout as a JSON string; NUL and other controls
+ * escaped. */
+void ia_cli_put_json_string(const char *s, size_t len);
+
+struct ia_model;
+struct ia_tokenizer;
+/* Opens MODEL (folder, Hub id in the Hugging Face cache, or preset) and,
+ * when tok is not NULL, its tokenizer: tokenizer_path when given, else the
+ * one in the model's folder. Errors are logged with the command's name;
+ * returns an exit code. */
+int ia_cli_open_model(const char *command, const char *model, const char *tokenizer_path,
+                      struct ia_model **m, struct ia_tokenizer **tok);
 
 #endif

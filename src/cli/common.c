@@ -43,3 +43,26 @@ int ia_cli_option_error(const char *command, int opt, char **argv)
         return ia_cli_usage_error(command, "unknown option '-%c'", optopt);
     return ia_cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
 }
+
+void ia_cli_put_json_string(const char *s, size_t len)
+{
+    putchar('"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            putchar('\\');
+            putchar(c);
+        } else if (c == '\n') {
+            fputs("\\n", stdout);
+        } else if (c == '\t') {
+            fputs("\\t", stdout);
+        } else if (c == '\r') {
+            fputs("\\r", stdout);
+        } else if (c < 0x20 || c == 0x7F) {
+            printf("\\u%04x", c);
+        } else {
+            putchar(c);
+        }
+    }
+    putchar('"');
+}

@@ -8,6 +8,8 @@
 #include "ipfs_accelerate/core.h"
 
 static const ia_cli_command *const commands[] = {
+    &ia_cli_embed,
+    &ia_cli_generate,
     &ia_cli_hw,
     &ia_cli_infer,
     &ia_cli_inspect,

@@ -268,30 +268,6 @@ static int read_input(const char *path, inputs *in)
     return rc;
 }
 
-/* Writes s[0, len) as a JSON string; NUL and other controls escaped. */
-static void put_json_string(const char *s, size_t len)
-{
-    putchar('"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            putchar('\\');
-            putchar(c);
-        } else if (c == '\n') {
-            fputs("\\n", stdout);
-        } else if (c == '\t') {
-            fputs("\\t", stdout);
-        } else if (c == '\r') {
-            fputs("\\r", stdout);
-        } else if (c < 0x20 || c == 0x7F) {
-            printf("\\u%04x", c);
-        } else {
-            putchar(c);
-        }
-    }
-    putchar('"');
-}
-
 static void put_json_ints(const char *key, const void *v, size_t n, int kind)
 {
     printf(",\"%s\":[", key);
@@ -315,7 +291,7 @@ static void print_json_fields(const ia_tokenizer *tok, const ia_encoding *e, con
     for (size_t i = 0; i < e->n; i++) {
         if (i)
             putchar(',');
-        put_json_string(e->tokens[i], e->token_lens[i]);
+        ia_cli_put_json_string(e->tokens[i], e->token_lens[i]);
     }
     fputs("],\"offsets\":[", stdout);
     for (size_t i = 0; i < e->n; i++)
@@ -347,7 +323,7 @@ static void print_json_fields(const ia_tokenizer *tok, const ia_encoding *e, con
         ia_error err = {0};
         if (ia_tokenizer_decode(tok, e->ids, e->n, true, &text, &len, &err) == IA_OK) {
             fputs(",\"decoded\":", stdout);
-            put_json_string(text, len);
+            ia_cli_put_json_string(text, len);
         } else {
             ia_log_error("decode: %s", err.message);
         }
@@ -442,7 +418,7 @@ static int run_decode(const ia_tokenizer *tok, const options *o)
     }
     if (o->json) {
         fputs("{\"text\":", stdout);
-        put_json_string(text, len);
+        ia_cli_put_json_string(text, len);
         fputs("}\n", stdout);
     } else {
         fwrite(text, 1, len, stdout);
