@@ -203,4 +203,25 @@ check "generate without --prompt" 2 -- "$bin" generate --model "$models_dir/gpt2
 check "generate bad --top-p" 2 -- "$bin" generate --model "$models_dir/gpt2" --prompt x --top-p 1.5
 check "generate bad --temperature" 2 -- "$bin" generate --model "$models_dir/gpt2" --prompt x --temperature hot
 
+# classify: a text classifier fixture, and an image classifier preset on
+# synthetic weights made in a fresh cache (as on a machine that never
+# downloaded it); the PNG is written with Python's standard library.
+check "classify texts" 0 -- "$bin" classify --model "$models_dir/bert_cls" --tokenizer "$tmp/tok.json" --top 2 --json "the cat sat" "a dog ran"
+expect "classify --json: two objects, two labels each" python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert len(r)==2 and all(len(x["labels"])==2 and x["labels"][0]["score"]>=x["labels"][1]["score"] for x in r)' "$tmp/out"
+python3 - "$tmp/img.png" <<'PY'
+import struct, sys, zlib
+w, h = 40, 30
+raw = b"".join(b"\x00" + bytes(v for x in range(w) for v in ((x * 7 + y * 3) % 256, (x * y) % 256, (255 - x * 5) % 256)) for y in range(h))
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+check "classify an image with a preset on synthetic weights" 0 -- env IA_CACHE_DIR="$tmp/cache" "$bin" classify --model facebook/deit-tiny-patch16-224 --top 3 "$tmp/img.png"
+expect "says the weights are synthetic" grep -q "weights: synthetic" "$tmp/out"
+expect "three labels of the 1000 classes" test "$(grep -c 'LABEL_' "$tmp/out")" = 3
+expect "warned that it made synthetic weights" grep -q "synthetic weights" "$tmp/err"
+check "classify with a model without a head" 1 -- "$bin" classify --model "$models_dir/vit" "$tmp/img.png"
+expect "says there is no classification head" grep -q "no classification head" "$tmp/err"
+check "classify a file that is not an image" 1 -- env IA_CACHE_DIR="$tmp/cache" "$bin" classify --model facebook/deit-tiny-patch16-224 "$tmp/tok.json"
+check "classify bad --top" 2 -- "$bin" classify --model "$models_dir/bert_cls" --top 0 x
+
 shell_test_finish

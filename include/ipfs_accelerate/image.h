@@ -74,8 +74,9 @@ typedef enum ia_image_resample {
 const char *ia_image_resample_name(ia_image_resample r);
 
 /* Resizes src to width x height as PIL's Image.resize((width, height),
- * resample) does on an RGB image: nearest picks pixel floor((x + 0.5) *
- * in / out); the other filters are separable convolutions whose support
+ * resample) does on an RGB image, to the bit: nearest picks pixel
+ * floor((x + 0.5) * in / out) (the position summed step by step, as PIL
+ * sums it); the other filters are separable convolutions whose support
  * widens by the downscale factor (antialiasing), horizontal pass first,
  * each pass rounded and clipped to 8 bits. Same size: a copy. */
 ia_status ia_image_resize(const ia_image *src, int width, int height, ia_image_resample r,

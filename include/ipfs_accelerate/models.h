@@ -102,6 +102,8 @@ ia_status ia_model_load(const char *path, const ia_model_options *opts, ia_model
 void ia_model_free(ia_model *m);
 
 const ia_model_config *ia_model_config_get(const ia_model *m);
+/* The folder the model was loaded from. */
+const char *ia_model_path(const ia_model *m);
 /* True when the weights were made by ia_model_synthesize (the file's
  * metadata says so): outputs then mean nothing but their timing. */
 bool ia_model_weights_synthetic(const ia_model *m);

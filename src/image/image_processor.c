@@ -342,7 +342,9 @@ static void resize_target(const ia_image_processor *p, int in_height, int in_wid
      * int(short_target * long / short), a true division truncated. */
     int h = in_height, w = in_width;
     int s = w <= h ? w : h, l = w <= h ? h : w;
-    int nl = (int)((double)((int64_t)p->size_shortest_edge * l) / s);
+    double exact = (double)((int64_t)p->size_shortest_edge * l) / s;
+    /* Past the limit any value will do: the resize refuses it by name. */
+    int nl = exact > IA_IMAGE_MAX_SIDE ? IA_IMAGE_MAX_SIDE + 1 : (int)exact;
     *height = w <= h ? nl : p->size_shortest_edge;
     *width = w <= h ? p->size_shortest_edge : nl;
 }
@@ -414,8 +416,7 @@ ia_status ia_image_processor_apply(const ia_image_processor *p, const ia_image *
     ia_status st = ia_image_check_size("image processor output", W, H, err);
     if (st != IA_OK)
         return st;
-    st = ia_tensor_alloc(pixel_values, IA_DTYPE_F32, 4,
-                                   (int64_t[]){(int64_t)n, 3, H, W}, err);
+    st = ia_tensor_alloc(pixel_values, IA_DTYPE_F32, 4, (int64_t[]){(int64_t)n, 3, H, W}, err);
     if (st != IA_OK)
         return st;
     float *dst = pixel_values->data;

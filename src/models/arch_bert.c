@@ -377,7 +377,8 @@ static ia_status bert_load(ia_model *m, ia_error *err)
             return st;
     }
     if (flags & MV_MPNET) {
-        const cJSON *nb = cJSON_GetObjectItemCaseSensitive(c->json, "relative_attention_num_buckets");
+        const cJSON *nb =
+            cJSON_GetObjectItemCaseSensitive(c->json, "relative_attention_num_buckets");
         int64_t buckets = cJSON_IsNumber(nb) ? (int64_t)nb->valuedouble : MPNET_BUCKETS;
         if (buckets < MPNET_BUCKETS)
             return ia_error_set(err, IA_ERR_INVALID,

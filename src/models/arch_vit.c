@@ -21,7 +21,8 @@
 typedef enum vit_head {
     VIT_HEAD_NONE = 0,
     VIT_HEAD_CLS,     /* ForImageClassification: classifier(h[:, 0]) */
-    VIT_HEAD_TEACHER, /* DeiT WithTeacher: (cls_classifier(h[:, 0]) + distillation_classifier(h[:, 1])) / 2 */
+    /* DeiT WithTeacher: (cls_classifier(h[:, 0]) + distillation_classifier(h[:, 1])) / 2 */
+    VIT_HEAD_TEACHER,
 } vit_head;
 
 typedef struct vit_layer {

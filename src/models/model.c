@@ -199,6 +199,11 @@ const ia_model_config *ia_model_config_get(const ia_model *m)
     return &m->cfg;
 }
 
+const char *ia_model_path(const ia_model *m)
+{
+    return m->path;
+}
+
 bool ia_model_weights_synthetic(const ia_model *m)
 {
     return m->synthetic;

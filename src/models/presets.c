@@ -3,7 +3,9 @@
  * bert-base-uncased` means something on a machine that has never downloaded
  * it: ia_model_resolve uses a local Hugging Face cache copy when there is
  * one, and otherwise synthetic weights of the real shapes, for
- * benchmarking, marked as such everywhere they are used.
+ * benchmarking, marked as such everywhere they are used. (The image
+ * classifiers keep their 1000 ImageNet classes as num_labels, without the
+ * label names.)
  *
  * And the resolution itself: folder, then Hugging Face cache, then preset. */
 #include <dirent.h>
@@ -35,7 +37,8 @@ static const ia_model_preset presets[] = {
      "0.0, \"hidden_act\": \"gelu\", \"hidden_dropout_prob\": 0.0, \"hidden_size\": 192, "
      "\"image_size\": 224, \"initializer_range\": 0.02, \"intermediate_size\": 768, "
      "\"layer_norm_eps\": 1e-12, \"model_type\": \"vit\", \"num_attention_heads\": 3, "
-     "\"num_channels\": 3, \"num_hidden_layers\": 12, \"patch_size\": 16, \"qkv_bias\": true}"},
+     "\"num_channels\": 3, \"num_hidden_layers\": 12, \"num_labels\": 1000, \"patch_size\": 16, "
+     "\"qkv_bias\": true}"},
     {"facebook/opt-125m", "text-generation",
      "{\"_remove_final_layer_norm\": false, \"activation_dropout\": 0.0, "
      "\"activation_function\": \"relu\", \"architectures\": [\"OPTForCausalLM\"], "
@@ -50,7 +53,8 @@ static const ia_model_preset presets[] = {
      "0.0, \"hidden_act\": \"gelu\", \"hidden_dropout_prob\": 0.0, \"hidden_size\": 768, "
      "\"image_size\": 224, \"initializer_range\": 0.02, \"intermediate_size\": 3072, "
      "\"layer_norm_eps\": 1e-12, \"model_type\": \"vit\", \"num_attention_heads\": 12, "
-     "\"num_channels\": 3, \"num_hidden_layers\": 12, \"patch_size\": 16, \"qkv_bias\": true}"},
+     "\"num_channels\": 3, \"num_hidden_layers\": 12, \"num_labels\": 1000, \"patch_size\": 16, "
+     "\"qkv_bias\": true}"},
     {"gpt2", "text-generation",
      "{\"activation_function\": \"gelu_new\", \"architectures\": [\"GPT2LMHeadModel\"], "
      "\"attn_pdrop\": 0.1, \"bos_token_id\": 50256, \"embd_pdrop\": 0.1, \"eos_token_id\": "
