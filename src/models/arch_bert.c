@@ -114,8 +114,6 @@ typedef struct bert_state {
     int64_t num_labels;
     ia_tensor cls_dense_w, cls_dense_b, cls_w, cls_b;
 
-    void **owned; /* buffers made at load (fused weights, a computed table) */
-    size_t nowned;
 } bert_state;
 
 static void bert_free_state(ia_model *m)
@@ -123,43 +121,20 @@ static void bert_free_state(ia_model *m)
     bert_state *s = m->state;
     if (!s)
         return;
-    for (size_t i = 0; i < s->nowned; i++)
-        free(s->owned[i]);
-    free(s->owned);
     free(s->layer);
     free(s);
     m->state = NULL;
 }
 
-/* An aligned zeroed buffer of bytes the state frees. */
-static void *own(bert_state *s, size_t bytes)
-{
-    void **v = realloc(s->owned, (s->nowned + 1) * sizeof *v);
-    if (!v)
-        return NULL;
-    s->owned = v;
-    size_t rounded = (bytes + IA_TENSOR_ALIGN - 1) / IA_TENSOR_ALIGN * IA_TENSOR_ALIGN;
-    void *p = aligned_alloc(IA_TENSOR_ALIGN, rounded ? rounded : IA_TENSOR_ALIGN);
-    if (!p)
-        return NULL;
-    memset(p, 0, rounded);
-    s->owned[s->nowned++] = p;
-    return p;
-}
-
 /* ------------------------------------------------------------ loading */
 
-/* A Linear: weight [out, in] (kept as stored) and optional bias [out] (F32). */
+/* The Linear and LayerNorm named by fmt with the layer's number. */
 static ia_status get_linear(ia_model *m, ia_tensor *w, ia_tensor *b, bool bias_required,
                             int64_t out, int64_t in, const char *fmt, int layer, ia_error *err)
 {
     char name[256];
     snprintf(name, sizeof name, fmt, layer);
-    int64_t ws[2] = {out, in}, bs[1] = {out};
-    ia_status st = ia_mw_get(m, w, true, 2, ws, err, "%s.weight", name);
-    if (st == IA_OK)
-        st = ia_mw_get_f32(m, b, bias_required, 1, bs, err, "%s.bias", name);
-    return st;
+    return ia_mw_linear(m, w, b, bias_required, out, in, name, err);
 }
 
 static ia_status get_norm(ia_model *m, ia_tensor *w, ia_tensor *b, int64_t n, const char *fmt,
@@ -167,11 +142,7 @@ static ia_status get_norm(ia_model *m, ia_tensor *w, ia_tensor *b, int64_t n, co
 {
     char name[256];
     snprintf(name, sizeof name, fmt, layer);
-    int64_t sh[1] = {n};
-    ia_status st = ia_mw_get_f32(m, w, true, 1, sh, err, "%s.weight", name);
-    if (st == IA_OK)
-        st = ia_mw_get_f32(m, b, true, 1, sh, err, "%s.bias", name);
-    return st;
+    return ia_mw_layer_norm(m, w, b, n, name, err);
 }
 
 /* q, k and v of layer l as one [3A, H] weight (their common dtype, or F32
@@ -186,25 +157,7 @@ static ia_status get_fused_qkv(ia_model *m, bert_state *s, const bert_names *nm,
         if ((st = get_linear(m, &w[i], &b[i], true, s->attn_dim, s->hidden, fmt[i], l, err)) !=
             IA_OK)
             return st;
-    ia_dtype dt = w[0].dtype;
-    if (w[1].dtype != dt || w[2].dtype != dt)
-        dt = IA_DTYPE_F32;
-    int64_t A = s->attn_dim, wshape[2] = {3 * A, s->hidden}, bshape[1] = {3 * A};
-    ly->qkv_w = ia_tensor_make(dt, 2, wshape, NULL);
-    ly->qkv_b = ia_tensor_make(IA_DTYPE_F32, 1, bshape, NULL);
-    ly->qkv_w.data = own(s, ia_tensor_nbytes(&ly->qkv_w));
-    ly->qkv_b.data = own(s, ia_tensor_nbytes(&ly->qkv_b));
-    if (!ly->qkv_w.data || !ly->qkv_b.data)
-        return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory for layer %d's q, k, v",
-                            m->path, l);
-    for (int i = 0; i < 3; i++) {
-        ia_tensor part;
-        if ((st = ia_tensor_view_slice(&ly->qkv_w, 0, i * A, A, &part, err)) != IA_OK ||
-            (st = ia_tensor_copy(&w[i], &part, err)) != IA_OK)
-            return st;
-        memcpy((float *)ly->qkv_b.data + i * A, b[i].data, (size_t)A * sizeof(float));
-    }
-    return IA_OK;
+    return ia_mw_fuse(m, w, b, 3, &ly->qkv_w, &ly->qkv_b, err);
 }
 
 /* DistilBERT's sinusoidal table (create_sinusoidal_embeddings), for a
@@ -213,7 +166,7 @@ static ia_status sinusoidal_table(bert_state *s, ia_model *m, ia_error *err)
 {
     int64_t n = s->max_pos, d = s->hidden, shape[2] = {n, d};
     s->position = ia_tensor_make(IA_DTYPE_F32, 2, shape, NULL);
-    float *t = own(s, ia_tensor_nbytes(&s->position));
+    float *t = ia_mw_alloc(m, ia_tensor_nbytes(&s->position));
     if (!t)
         return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory for position embeddings",
                             m->path);
@@ -226,30 +179,13 @@ static ia_status sinusoidal_table(bert_state *s, ia_model *m, ia_error *err)
     return IA_OK;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* config.json's number of labels: the size of id2label, else num_labels,
- * else transformers' default of 2. */
-static int64_t config_num_labels(const ia_model_config *c)
-{
-    const cJSON *id2label = cJSON_GetObjectItemCaseSensitive(c->json, "id2label");
-    if (cJSON_IsObject(id2label) && cJSON_GetArraySize(id2label) > 0)
-        return cJSON_GetArraySize(id2label);
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(c->json, "num_labels");
-    return cJSON_IsNumber(n) && n->valuedouble >= 1 ? (int64_t)n->valuedouble : 2;
-}
-
 /* Which sequence-classification head the checkpoint has: told by its
  * weights (at the root, outside the base model's prefix), or, when it has
  * none (weights being synthesized, or a head missing, which the loads then
  * name), the family's own. */
 static bert_head choose_head(ia_model *m, unsigned flags)
 {
-    if (!ends_with(m->cfg.architecture, "ForSequenceClassification"))
+    if (!ia_model_arch_is(m, "ForSequenceClassification"))
         return HEAD_NONE;
     if (ia_mw_has(m, "classifier.out_proj.weight"))
         return HEAD_DENSE_TANH;
@@ -396,14 +332,14 @@ static ia_status bert_load(ia_model *m, ia_error *err)
     const char *base = m->prefix;
     m->prefix = "";
     s->head = choose_head(m, flags);
-    s->num_labels = config_num_labels(c);
+    s->num_labels = ia_model_num_labels(m);
     st = s->head == HEAD_NONE ? IA_OK : load_head(m, s, err);
     m->prefix = base;
     if (st != IA_OK)
         return st;
     bool pooler = s->head == HEAD_POOLER_LINEAR ||
                   (m->synth && s->head == HEAD_NONE && !(flags & MV_DISTILBERT) &&
-                   ends_with(c->architecture, "Model"));
+                   ia_model_arch_is(m, "Model"));
     int64_t pool_shape[2] = {H, H}, hb[1] = {H};
     if ((st = ia_mw_get(m, &s->pool_w, pooler, 2, pool_shape, err, "pooler.dense.weight")) !=
             IA_OK ||
@@ -414,38 +350,7 @@ static ia_status bert_load(ia_model *m, ia_error *err)
 }
 
 /* ------------------------------------------------------------ ops into buffers
- * The forward pass writes into buffers it took once, so these run an op on
- * a given destination instead of allocating one as the mo_* helpers do. */
-
-static ia_status linear_into(ia_model *m, const ia_tensor *x, const ia_tensor *w,
-                             const ia_tensor *b, ia_tensor *y, ia_error *err)
-{
-    ia_op op = {.type = IA_OP_MATMUL, .src = {x, w, b && b->data ? b : NULL}, .dst = y};
-    op.p.matmul.b_transposed = true;
-    return mo_run(m, &op, err);
-}
-
-static ia_status norm_into(ia_model *m, const ia_tensor *x, const ia_tensor *w,
-                           const ia_tensor *b, float eps, ia_tensor *y, ia_error *err)
-{
-    ia_op op = {.type = IA_OP_LAYER_NORM, .src = {x, w, b}, .dst = y};
-    op.p.norm.eps = eps;
-    return mo_run(m, &op, err);
-}
-
-static ia_status add_into(ia_model *m, const ia_tensor *a, const ia_tensor *b, ia_tensor *y,
-                          ia_error *err)
-{
-    ia_op op = {.type = IA_OP_ADD, .src = {a, b}, .dst = y};
-    return mo_run(m, &op, err);
-}
-
-static ia_status act_into(ia_model *m, ia_tensor *x, ia_activation act, ia_error *err)
-{
-    ia_op op = {.type = IA_OP_ACTIVATION, .src = {x}, .dst = x};
-    op.p.act = act;
-    return mo_run(m, &op, err);
-}
+ * The forward pass writes into buffers it took once (mo_*_into). */
 
 static ia_status embed_into(ia_model *m, const ia_tensor *table, const ia_tensor *ids,
                             ia_tensor *y, ia_error *err)
@@ -625,12 +530,12 @@ static ia_status embeddings(ia_model *m, const bert_state *s, const ia_tensor *i
     if ((st = embed_into(m, &s->word, ids, x, err)) != IA_OK ||
         (st = positions(m, s, ids, &pos, err)) != IA_OK ||
         (st = embed_into(m, &s->position, &pos, tmp, err)) != IA_OK ||
-        (st = add_into(m, x, tmp, x, err)) != IA_OK)
+        (st = mo_add_into(m, x, tmp, x, err)) != IA_OK)
         return st;
     if (s->token_types) {
         if (tt) {
             if ((st = embed_into(m, &s->token_type, tt, tmp, err)) != IA_OK ||
-                (st = add_into(m, x, tmp, x, err)) != IA_OK)
+                (st = mo_add_into(m, x, tmp, x, err)) != IA_OK)
                 return st;
         } else {
             /* type 0 everywhere: one row, broadcast */
@@ -641,11 +546,11 @@ static ia_status embeddings(ia_model *m, const bert_state *s, const ia_tensor *i
                 return st;
             *(int64_t *)zero.data = 0;
             if ((st = embed_into(m, &s->token_type, &zero, &row, err)) != IA_OK ||
-                (st = add_into(m, x, &row, x, err)) != IA_OK)
+                (st = mo_add_into(m, x, &row, x, err)) != IA_OK)
                 return st;
         }
     }
-    return norm_into(m, x, &s->emb_norm_w, &s->emb_norm_b, s->eps, x, err);
+    return mo_layer_norm_into(m, x, &s->emb_norm_w, &s->emb_norm_b, s->eps, x, err);
 }
 
 /* One post-norm layer on x in place. */
@@ -656,7 +561,7 @@ static ia_status layer_forward(ia_model *m, const bert_state *s, const bert_laye
     int64_t A = s->attn_dim;
     ia_tensor q, k, v, qh, kh, vh, ch;
     ia_status st;
-    if ((st = linear_into(m, x, &ly->qkv_w, &ly->qkv_b, qkv, err)) != IA_OK ||
+    if ((st = mo_linear_into(m, x, &ly->qkv_w, &ly->qkv_b, qkv, err)) != IA_OK ||
         (st = ia_tensor_view_slice(qkv, 2, 0, A, &q, err)) != IA_OK ||
         (st = ia_tensor_view_slice(qkv, 2, A, A, &k, err)) != IA_OK ||
         (st = ia_tensor_view_slice(qkv, 2, 2 * A, A, &v, err)) != IA_OK ||
@@ -666,15 +571,15 @@ static ia_status layer_forward(ia_model *m, const bert_state *s, const bert_laye
         (st = mo_heads(ctx, s->heads, s->head_dim, &ch, err)) != IA_OK)
         return st;
     if ((st = attend(m, mk, &qh, &kh, &vh, &ch, err)) != IA_OK ||
-        (st = linear_into(m, ctx, &ly->o_w, &ly->o_b, h1, err)) != IA_OK ||
-        (st = add_into(m, h1, x, h1, err)) != IA_OK ||
-        (st = norm_into(m, h1, &ly->attn_norm_w, &ly->attn_norm_b, s->eps, h1, err)) != IA_OK ||
-        (st = linear_into(m, h1, &ly->in_w, &ly->in_b, inter, err)) != IA_OK ||
-        (st = act_into(m, inter, s->act, err)) != IA_OK ||
-        (st = linear_into(m, inter, &ly->out_w, &ly->out_b, x, err)) != IA_OK ||
-        (st = add_into(m, x, h1, x, err)) != IA_OK)
+        (st = mo_linear_into(m, ctx, &ly->o_w, &ly->o_b, h1, err)) != IA_OK ||
+        (st = mo_add_into(m, h1, x, h1, err)) != IA_OK ||
+        (st = mo_layer_norm_into(m, h1, &ly->attn_norm_w, &ly->attn_norm_b, s->eps, h1, err)) != IA_OK ||
+        (st = mo_linear_into(m, h1, &ly->in_w, &ly->in_b, inter, err)) != IA_OK ||
+        (st = mo_act_inplace(m, inter, s->act, err)) != IA_OK ||
+        (st = mo_linear_into(m, inter, &ly->out_w, &ly->out_b, x, err)) != IA_OK ||
+        (st = mo_add_into(m, x, h1, x, err)) != IA_OK)
         return st;
-    return norm_into(m, x, &ly->ffn_norm_w, &ly->ffn_norm_b, s->eps, x, err);
+    return mo_layer_norm_into(m, x, &ly->ffn_norm_w, &ly->ffn_norm_b, s->eps, x, err);
 }
 
 /* act(dense(x[:, 0])) as [B, N]. */
@@ -695,7 +600,7 @@ static ia_status first_token_dense(ia_model *m, const ia_tensor *x, const ia_ten
     first2.stride[2] = 0;
     if ((st = mo_linear(m, &first2, w, b, false, y, err)) != IA_OK)
         return st;
-    return act == IA_ACT_NONE ? IA_OK : act_into(m, y, act, err);
+    return act == IA_ACT_NONE ? IA_OK : mo_act_inplace(m, y, act, err);
 }
 
 static ia_status bert_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map *out,

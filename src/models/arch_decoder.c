@@ -17,6 +17,10 @@
  *                from the same input, OPT-350m normalises after the residual
  *   head         final norm, OPT's project_out, lm_head (tied or not)
  *
+ * Rotary scaling: default and linear run as the engine's ROPE op; llama3,
+ * longrope and yarn with frequency tables computed here at load, in
+ * transformers' float32 arithmetic; dynamic is none within the context.
+ *
  * Weights are bound once in load. A forward pass keeps the residual stream
  * in a buffer of the state and resets the arena after every layer, so the
  * scratch of a pass is that of one layer, whatever the depth. Generation
@@ -50,7 +54,7 @@ enum mlp_kind {
 enum rope_kind {
     ROPE_NONE,
     ROPE_OP,   /* the engine's op: default and linear scaling */
-    ROPE_TABLE /* our own inverse frequencies (llama3 scaling) */
+    ROPE_TABLE /* our own inverse frequencies (llama3, longrope, yarn) */
 };
 
 typedef struct dec_layer {
@@ -85,6 +89,9 @@ typedef struct dec_state {
     int rotary_dim;
     float theta, rope_linear;
     float *inv_freq;      /* ROPE_TABLE: rotary_dim / 2 */
+    float *inv_long;      /* longrope: the frequencies of calls reaching past long_after */
+    int64_t long_after;
+    float rope_mscale;    /* longrope, yarn: cos and sin times this; 0 = 1 */
     int64_t rope_context; /* dynamic scaling: identical to none up to here */
     float embed_scale;    /* Gemma; 0 = none */
     ia_tensor embed, pos_embed, proj_in, proj_out, final_w, final_b, lm_head;
@@ -182,6 +189,133 @@ static ia_status llama3_frequencies(const ia_model *m, dec_state *s, ia_error *e
     return IA_OK;
 }
 
+/* original_max_position_embeddings: the rope dict's, else the config's,
+ * else max_position_embeddings. */
+static double original_context(const ia_model *m, const cJSON *d)
+{
+    const cJSON *o = d ? cJSON_GetObjectItemCaseSensitive(d, "original_max_position_embeddings")
+                       : NULL;
+    if (!cJSON_IsNumber(o))
+        o = jkey(m, "original_max_position_embeddings");
+    return cJSON_IsNumber(o) && o->valuedouble >= 1 ? o->valuedouble
+                                                     : (double)m->cfg.max_position_embeddings;
+}
+
+/* A longrope factor list of rotary_dim / 2 numbers into 1 / (f * base^(2i/rd)). */
+static ia_status longrope_list(const ia_model *m, const cJSON *d, const char *key, dec_state *s,
+                               float **out, ia_error *err)
+{
+    int half = s->rotary_dim / 2;
+    const cJSON *v = d ? cJSON_GetObjectItemCaseSensitive(d, key) : NULL;
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != half)
+        return ia_error_set(err, IA_ERR_INVALID,
+                            "%s/config.json: rope type 'longrope' needs '%s', a list of %d "
+                            "numbers (rotary dimensions / 2)",
+                            m->path, key, half);
+    *out = malloc((size_t)half * sizeof **out);
+    if (!*out)
+        return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", m->path);
+    int i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, i++) {
+        if (!cJSON_IsNumber(e) || !(e->valuedouble > 0))
+            return ia_error_set(err, IA_ERR_INVALID,
+                                "%s/config.json: '%s' must hold positive numbers", m->path, key);
+        float shape = (float)(2 * i) / (float)s->rotary_dim;
+        (*out)[i] = 1.0f / ((float)e->valuedouble * (float)pow((double)s->theta, (double)shape));
+    }
+    return IA_OK;
+}
+
+/* Phi-3's LongRoPE (_compute_longrope_parameters and transformers'
+ * longrope_frequency_update): short factors while a call's positions stay
+ * within original_max_position_embeddings, long factors for a call that
+ * reaches past it; cos and sin scaled by the attention factor. */
+static ia_status longrope_frequencies(const ia_model *m, dec_state *s, ia_error *err)
+{
+    const cJSON *d = rope_dict(m);
+    double orig = original_context(m, d);
+    const cJSON *f = d ? cJSON_GetObjectItemCaseSensitive(d, "factor") : NULL;
+    const cJSON *af = d ? cJSON_GetObjectItemCaseSensitive(d, "attention_factor") : NULL;
+    double factor = cJSON_IsNumber(f) ? f->valuedouble
+                                      : (double)m->cfg.max_position_embeddings / orig;
+    double attention = cJSON_IsNumber(af) ? af->valuedouble
+                       : factor <= 1.0    ? 1.0
+                                          : sqrt(1 + log(factor) / log(orig));
+    s->rope_mscale = (float)attention;
+    s->long_after = (int64_t)orig;
+    ia_status st = longrope_list(m, d, "short_factor", s, &s->inv_freq, err);
+    if (st == IA_OK)
+        st = longrope_list(m, d, "long_factor", s, &s->inv_long, err);
+    return st;
+}
+
+static double yarn_mscale(double scale, double mscale)
+{
+    return scale <= 1 ? 1.0 : 0.1 * mscale * log(scale) + 1.0;
+}
+
+/* The dimension whose wavelength makes num_rotations turns over the
+ * original context (find_correction_dim). */
+static double yarn_dim(double rotations, double dim, double base, double context)
+{
+    return dim * log(context / (rotations * 2 * M_PI)) / (2 * log(base));
+}
+
+/* YaRN (_compute_yarn_parameters): interpolated and extrapolated
+ * frequencies blended by a linear ramp over the correction range, cos and
+ * sin times the attention factor; float32 where transformers uses tensors. */
+static ia_status yarn_frequencies(const ia_model *m, dec_state *s, ia_error *err)
+{
+    const cJSON *d = rope_dict(m);
+    double orig = original_context(m, d);
+    const cJSON *v = d ? cJSON_GetObjectItemCaseSensitive(d, "factor") : NULL;
+    double factor = cJSON_IsNumber(v) ? v->valuedouble
+                                      : (double)m->cfg.max_position_embeddings / orig;
+    if (!(factor > 0) || orig <= 0)
+        return ia_error_set(err, IA_ERR_INVALID,
+                            "%s/config.json: rope type 'yarn' needs a positive factor (got %g)",
+                            m->path, factor);
+#define YNUM(key, def)                                                                        \
+    (d && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(d, key)) &&                          \
+             cJSON_GetObjectItemCaseSensitive(d, key)->valuedouble != 0                        \
+         ? cJSON_GetObjectItemCaseSensitive(d, key)->valuedouble                               \
+         : (def))
+    double mscale = YNUM("mscale", 0), mscale_all = YNUM("mscale_all_dim", 0);
+    double beta_fast = YNUM("beta_fast", 32), beta_slow = YNUM("beta_slow", 1);
+#undef YNUM
+    const cJSON *af = d ? cJSON_GetObjectItemCaseSensitive(d, "attention_factor") : NULL;
+    double attention = cJSON_IsNumber(af) ? af->valuedouble
+                       : mscale != 0 && mscale_all != 0
+                           ? yarn_mscale(factor, mscale) / yarn_mscale(factor, mscale_all)
+                           : yarn_mscale(factor, 1);
+    const cJSON *tr = d ? cJSON_GetObjectItemCaseSensitive(d, "truncate") : NULL;
+    bool truncate = !cJSON_IsBool(tr) || cJSON_IsTrue(tr);
+    double dim = s->rotary_dim, base = s->theta;
+    double low = yarn_dim(beta_fast, dim, base, orig), high = yarn_dim(beta_slow, dim, base, orig);
+    if (truncate) {
+        low = floor(low);
+        high = ceil(high);
+    }
+    low = low > 0 ? low : 0;
+    high = high < dim - 1 ? high : dim - 1;
+    if (low == high)
+        high += 0.001; /* transformers' guard against a zero-width ramp */
+    int half = s->rotary_dim / 2;
+    s->inv_freq = malloc((size_t)half * sizeof *s->inv_freq);
+    if (!s->inv_freq)
+        return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", m->path);
+    for (int i = 0; i < half; i++) {
+        float pos_freq = (float)pow(base, (double)((float)(2 * i) / (float)dim));
+        float extra = 1.0f / pos_freq, inter = 1.0f / ((float)factor * pos_freq);
+        float ramp = ((float)i - (float)low) / (float)(high - low);
+        ramp = ramp < 0 ? 0 : ramp > 1 ? 1 : ramp;
+        float keep = 1 - ramp; /* the extrapolation's share */
+        s->inv_freq[i] = inter * (1 - keep) + extra * keep;
+    }
+    s->rope_mscale = (float)attention;
+    return IA_OK;
+}
+
 static ia_status setup_rope(const ia_model *m, dec_state *s, ia_error *err)
 {
     const ia_model_config *c = &m->cfg;
@@ -206,10 +340,16 @@ static ia_status setup_rope(const ia_model *m, dec_state *s, ia_error *err)
     } else if (strcmp(t, "llama3") == 0) {
         s->rope = ROPE_TABLE;
         return llama3_frequencies(m, s, err);
+    } else if (strcmp(t, "longrope") == 0) {
+        s->rope = ROPE_TABLE;
+        return longrope_frequencies(m, s, err);
+    } else if (strcmp(t, "yarn") == 0) {
+        s->rope = ROPE_TABLE;
+        return yarn_frequencies(m, s, err);
     } else {
         return ia_error_set(err, IA_ERR_UNSUPPORTED,
                             "%s/config.json: rope type '%s' is not supported yet (default, "
-                            "linear, dynamic and llama3 are)",
+                            "linear, dynamic, llama3, longrope and yarn are)",
                             m->path, t);
     }
     return IA_OK;
@@ -343,13 +483,12 @@ static ia_status load_llama(ia_model *m, dec_state *s, ia_error *err)
         (st = wget(m, &s->final_w, true, true, s->hidden, 0, err, "norm.weight")))
         return st;
     if (f & MV_GEMMA) {
-        /* normalizer = torch.tensor(hidden ** 0.5, dtype=the embeddings') */
-        float n = (float)sqrt((double)s->hidden);
-        if (s->embed.dtype == IA_DTYPE_BF16)
-            n = ia_bf16_to_f32(ia_f32_to_bf16(n));
-        else if (s->embed.dtype == IA_DTYPE_F16)
-            n = ia_f16_to_f32(ia_f32_to_f16(n));
-        s->embed_scale = n;
+        /* transformers: normalizer = torch.tensor(hidden ** 0.5,
+         * dtype=hidden_states.dtype), the dtype the model computes in. Ours
+         * is F32 whatever the weights' dtype, as transformers' is when it
+         * runs a BF16 checkpoint in float32; a BF16 pass would round this
+         * to BF16 (45.25 for hidden 2048). */
+        s->embed_scale = (float)sqrt((double)s->hidden);
     }
     if (m->cfg.tie_word_embeddings)
         s->lm_head = s->embed;
@@ -518,6 +657,7 @@ static void free_state(ia_model *m)
         return;
     free(s->layers);
     free(s->inv_freq);
+    free(s->inv_long);
     free(s->resid);
     free(s->mask);
     free(s->positions);
@@ -632,11 +772,14 @@ static ia_tensor col_view(const ia_tensor *x, int64_t col, int64_t n)
 static void rope_table(const dec_state *s, ia_tensor *x, int64_t past)
 {
     int64_t B = x->shape[0], H = x->shape[1], S = x->shape[2], half = s->rotary_dim / 2;
+    /* longrope picks its table per call, from the last position + 1 */
+    const float *inv = s->inv_long && past + S > s->long_after ? s->inv_long : s->inv_freq;
+    float mscale = s->rope_mscale != 0 ? s->rope_mscale : 1.0f;
     float *base = x->data;
     for (int64_t si = 0; si < S; si++) {
         float pos = (float)(past + si);
         for (int64_t i = 0; i < half; i++) {
-            float angle = pos * s->inv_freq[i], c = cosf(angle), sn = sinf(angle);
+            float angle = pos * inv[i], c = cosf(angle) * mscale, sn = sinf(angle) * mscale;
             for (int64_t b = 0; b < B; b++) {
                 for (int64_t h = 0; h < H; h++) {
                     float *p = base + b * x->stride[0] + h * x->stride[1] + si * x->stride[2];

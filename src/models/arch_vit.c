@@ -46,8 +46,6 @@ typedef struct vit_state {
     vit_head head;
     ia_tensor cls_w, cls_b, dist_w, dist_b;
 
-    void **owned; /* the fused q, k, v weights */
-    size_t nowned;
 } vit_state;
 
 static void vit_free_state(ia_model *m)
@@ -55,27 +53,9 @@ static void vit_free_state(ia_model *m)
     vit_state *s = m->state;
     if (!s)
         return;
-    for (size_t i = 0; i < s->nowned; i++)
-        free(s->owned[i]);
-    free(s->owned);
     free(s->layer);
     free(s);
     m->state = NULL;
-}
-
-static void *own(vit_state *s, size_t bytes)
-{
-    void **v = realloc(s->owned, (s->nowned + 1) * sizeof *v);
-    if (!v)
-        return NULL;
-    s->owned = v;
-    size_t rounded = (bytes + IA_TENSOR_ALIGN - 1) / IA_TENSOR_ALIGN * IA_TENSOR_ALIGN;
-    void *p = aligned_alloc(IA_TENSOR_ALIGN, rounded ? rounded : IA_TENSOR_ALIGN);
-    if (!p)
-        return NULL;
-    memset(p, 0, rounded);
-    s->owned[s->nowned++] = p;
-    return p;
 }
 
 /* ------------------------------------------------------------ config */
@@ -105,44 +85,7 @@ static ia_status int_pair(const ia_model *m, const char *key, int64_t def, int64
     return IA_OK;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* config.json's number of labels: the size of id2label, else num_labels,
- * else transformers' default of 2. */
-static int64_t config_num_labels(const ia_model_config *c)
-{
-    const cJSON *id2label = cJSON_GetObjectItemCaseSensitive(c->json, "id2label");
-    if (cJSON_IsObject(id2label) && cJSON_GetArraySize(id2label) > 0)
-        return cJSON_GetArraySize(id2label);
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(c->json, "num_labels");
-    return cJSON_IsNumber(n) && n->valuedouble >= 1 ? (int64_t)n->valuedouble : 2;
-}
-
 /* ------------------------------------------------------------ loading */
-
-static ia_status get_linear(ia_model *m, ia_tensor *w, ia_tensor *b, bool bias_required,
-                            int64_t out, int64_t in, const char *name, ia_error *err)
-{
-    int64_t ws[2] = {out, in}, bs[1] = {out};
-    ia_status st = ia_mw_get(m, w, true, 2, ws, err, "%s.weight", name);
-    if (st == IA_OK)
-        st = ia_mw_get_f32(m, b, bias_required, 1, bs, err, "%s.bias", name);
-    return st;
-}
-
-static ia_status get_norm(ia_model *m, ia_tensor *w, ia_tensor *b, int64_t n, const char *name,
-                          ia_error *err)
-{
-    int64_t sh[1] = {n};
-    ia_status st = ia_mw_get_f32(m, w, true, 1, sh, err, "%s.weight", name);
-    if (st == IA_OK)
-        st = ia_mw_get_f32(m, b, true, 1, sh, err, "%s.bias", name);
-    return st;
-}
 
 /* query, key and value of layer l as one [3A, H] weight (their common
  * dtype, or F32) and one [3A] F32 bias (none when qkv_bias is false and
@@ -152,50 +95,25 @@ static ia_status get_fused_qkv(ia_model *m, vit_state *s, int l, vit_layer *ly, 
     static const char *const which[3] = {"query", "key", "value"};
     ia_tensor w[3], b[3];
     ia_status st;
-    bool any_bias = false;
     for (int i = 0; i < 3; i++) {
         char name[128];
         snprintf(name, sizeof name, "encoder.layer.%d.attention.attention.%s", l, which[i]);
-        if ((st = get_linear(m, &w[i], &b[i], s->qkv_bias, s->attn_dim, s->hidden, name, err)) !=
+        if ((st = ia_mw_linear(m, &w[i], &b[i], s->qkv_bias, s->attn_dim, s->hidden, name, err)) !=
             IA_OK)
             return st;
-        any_bias = any_bias || b[i].data;
     }
-    ia_dtype dt = w[0].dtype;
-    if (w[1].dtype != dt || w[2].dtype != dt)
-        dt = IA_DTYPE_F32;
-    int64_t A = s->attn_dim, wshape[2] = {3 * A, s->hidden}, bshape[1] = {3 * A};
-    ly->qkv_w = ia_tensor_make(dt, 2, wshape, NULL);
-    if (!(ly->qkv_w.data = own(s, ia_tensor_nbytes(&ly->qkv_w))))
-        return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory for layer %d's q, k, v",
-                            m->path, l);
-    if (any_bias) {
-        ly->qkv_b = ia_tensor_make(IA_DTYPE_F32, 1, bshape, NULL);
-        if (!(ly->qkv_b.data = own(s, ia_tensor_nbytes(&ly->qkv_b))))
-            return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory for layer %d's q, k, v",
-                                m->path, l);
-    }
-    for (int i = 0; i < 3; i++) {
-        ia_tensor part;
-        if ((st = ia_tensor_view_slice(&ly->qkv_w, 0, i * A, A, &part, err)) != IA_OK ||
-            (st = ia_tensor_copy(&w[i], &part, err)) != IA_OK)
-            return st;
-        if (b[i].data)
-            memcpy((float *)ly->qkv_b.data + i * A, b[i].data, (size_t)A * sizeof(float));
-    }
-    return IA_OK;
+    return ia_mw_fuse(m, w, b, 3, &ly->qkv_w, &ly->qkv_b, err);
 }
 
 /* Image-classification heads, outside the base model's prefix. */
 static ia_status load_head(ia_model *m, vit_state *s, ia_error *err)
 {
-    const char *arch = m->cfg.architecture;
-    bool teacher = ends_with(arch, "ForImageClassificationWithTeacher");
-    if (!teacher && !ends_with(arch, "ForImageClassification"))
+    bool teacher = ia_model_arch_is(m, "ForImageClassificationWithTeacher");
+    if (!teacher && !ia_model_arch_is(m, "ForImageClassification"))
         return IA_OK;
     const char *base = m->prefix;
     m->prefix = "";
-    int64_t L = config_num_labels(&m->cfg), w2[2] = {L, s->hidden}, b1[1] = {L};
+    int64_t L = ia_model_num_labels(m), w2[2] = {L, s->hidden}, b1[1] = {L};
     ia_status st;
     if (teacher) {
         s->head = VIT_HEAD_TEACHER;
@@ -287,57 +205,25 @@ static ia_status vit_load(ia_model *m, ia_error *err)
         snprintf(o, sizeof o, "encoder.layer.%d.attention.output.dense", l);
         snprintf(in, sizeof in, "encoder.layer.%d.intermediate.dense", l);
         snprintf(out, sizeof out, "encoder.layer.%d.output.dense", l);
-        if ((st = get_norm(m, &ly->norm1_w, &ly->norm1_b, H, n1, err)) != IA_OK ||
+        if ((st = ia_mw_layer_norm(m, &ly->norm1_w, &ly->norm1_b, H, n1, err)) != IA_OK ||
             (st = get_fused_qkv(m, s, l, ly, err)) != IA_OK ||
-            (st = get_linear(m, &ly->o_w, &ly->o_b, true, H, A, o, err)) != IA_OK ||
-            (st = get_norm(m, &ly->norm2_w, &ly->norm2_b, H, n2, err)) != IA_OK ||
-            (st = get_linear(m, &ly->in_w, &ly->in_b, true, I, H, in, err)) != IA_OK ||
-            (st = get_linear(m, &ly->out_w, &ly->out_b, true, H, I, out, err)) != IA_OK)
+            (st = ia_mw_linear(m, &ly->o_w, &ly->o_b, true, H, A, o, err)) != IA_OK ||
+            (st = ia_mw_layer_norm(m, &ly->norm2_w, &ly->norm2_b, H, n2, err)) != IA_OK ||
+            (st = ia_mw_linear(m, &ly->in_w, &ly->in_b, true, I, H, in, err)) != IA_OK ||
+            (st = ia_mw_linear(m, &ly->out_w, &ly->out_b, true, H, I, out, err)) != IA_OK)
             return st;
     }
     /* The pooler when the checkpoint has one; a synthetic ViTModel or
      * DeiTModel gets the one transformers gives them. */
     const cJSON *ps = cJSON_GetObjectItemCaseSensitive(c->json, "pooler_output_size");
     int64_t P = cJSON_IsNumber(ps) ? (int64_t)ps->valuedouble : H, pool[2] = {P, H}, pb[1] = {P};
-    bool pooler = m->synth && ends_with(c->architecture, "Model");
-    if ((st = get_norm(m, &s->norm_w, &s->norm_b, H, "layernorm", err)) != IA_OK ||
+    bool pooler = m->synth && ia_model_arch_is(m, "Model");
+    if ((st = ia_mw_layer_norm(m, &s->norm_w, &s->norm_b, H, "layernorm", err)) != IA_OK ||
         (st = ia_mw_get(m, &s->pool_w, pooler, 2, pool, err, "pooler.dense.weight")) != IA_OK ||
         (st = ia_mw_get_f32(m, &s->pool_b, s->pool_w.data != NULL, 1, pb, err,
                             "pooler.dense.bias")) != IA_OK)
         return st;
     return load_head(m, s, err);
-}
-
-/* ------------------------------------------------------------ ops into buffers */
-
-static ia_status linear_into(ia_model *m, const ia_tensor *x, const ia_tensor *w,
-                             const ia_tensor *b, ia_tensor *y, ia_error *err)
-{
-    ia_op op = {.type = IA_OP_MATMUL, .src = {x, w, b && b->data ? b : NULL}, .dst = y};
-    op.p.matmul.b_transposed = true;
-    return mo_run(m, &op, err);
-}
-
-static ia_status norm_into(ia_model *m, const ia_tensor *x, const ia_tensor *w,
-                           const ia_tensor *b, float eps, ia_tensor *y, ia_error *err)
-{
-    ia_op op = {.type = IA_OP_LAYER_NORM, .src = {x, w, b}, .dst = y};
-    op.p.norm.eps = eps;
-    return mo_run(m, &op, err);
-}
-
-static ia_status add_into(ia_model *m, const ia_tensor *a, const ia_tensor *b, ia_tensor *y,
-                          ia_error *err)
-{
-    ia_op op = {.type = IA_OP_ADD, .src = {a, b}, .dst = y};
-    return mo_run(m, &op, err);
-}
-
-static ia_status act_into(ia_model *m, ia_tensor *x, ia_activation act, ia_error *err)
-{
-    ia_op op = {.type = IA_OP_ACTIVATION, .src = {x}, .dst = x};
-    op.p.act = act;
-    return mo_run(m, &op, err);
 }
 
 /* ------------------------------------------------------------ forward */
@@ -370,7 +256,7 @@ static ia_status embeddings(ia_model *m, const vit_state *s, const ia_tensor *px
         if (s->dist.data)
             memcpy(xd + (b * s->seq + 1) * H, s->dist.data, (size_t)H * sizeof(float));
     }
-    return add_into(m, x, &s->pos, x, err);
+    return mo_add_into(m, x, &s->pos, x, err);
 }
 
 static ia_status layer_forward(ia_model *m, const vit_state *s, const vit_layer *ly,
@@ -380,8 +266,8 @@ static ia_status layer_forward(ia_model *m, const vit_state *s, const vit_layer 
     int64_t A = s->attn_dim;
     ia_tensor q, k, v, qh, kh, vh, ch;
     ia_status st;
-    if ((st = norm_into(m, x, &ly->norm1_w, &ly->norm1_b, s->eps, t, err)) != IA_OK ||
-        (st = linear_into(m, t, &ly->qkv_w, &ly->qkv_b, qkv, err)) != IA_OK ||
+    if ((st = mo_layer_norm_into(m, x, &ly->norm1_w, &ly->norm1_b, s->eps, t, err)) != IA_OK ||
+        (st = mo_linear_into(m, t, &ly->qkv_w, &ly->qkv_b, qkv, err)) != IA_OK ||
         (st = ia_tensor_view_slice(qkv, 2, 0, A, &q, err)) != IA_OK ||
         (st = ia_tensor_view_slice(qkv, 2, A, A, &k, err)) != IA_OK ||
         (st = ia_tensor_view_slice(qkv, 2, 2 * A, A, &v, err)) != IA_OK ||
@@ -392,14 +278,14 @@ static ia_status layer_forward(ia_model *m, const vit_state *s, const vit_layer 
         return st;
     ia_op op = {.type = IA_OP_ATTENTION, .src = {&qh, &kh, &vh}, .dst = &ch};
     if ((st = mo_run(m, &op, err)) != IA_OK ||
-        (st = linear_into(m, ctx, &ly->o_w, &ly->o_b, t, err)) != IA_OK ||
-        (st = add_into(m, x, t, x, err)) != IA_OK ||
-        (st = norm_into(m, x, &ly->norm2_w, &ly->norm2_b, s->eps, t, err)) != IA_OK ||
-        (st = linear_into(m, t, &ly->in_w, &ly->in_b, inter, err)) != IA_OK ||
-        (st = act_into(m, inter, s->act, err)) != IA_OK ||
-        (st = linear_into(m, inter, &ly->out_w, &ly->out_b, t, err)) != IA_OK)
+        (st = mo_linear_into(m, ctx, &ly->o_w, &ly->o_b, t, err)) != IA_OK ||
+        (st = mo_add_into(m, x, t, x, err)) != IA_OK ||
+        (st = mo_layer_norm_into(m, x, &ly->norm2_w, &ly->norm2_b, s->eps, t, err)) != IA_OK ||
+        (st = mo_linear_into(m, t, &ly->in_w, &ly->in_b, inter, err)) != IA_OK ||
+        (st = mo_act_inplace(m, inter, s->act, err)) != IA_OK ||
+        (st = mo_linear_into(m, inter, &ly->out_w, &ly->out_b, t, err)) != IA_OK)
         return st;
-    return add_into(m, x, t, x, err);
+    return mo_add_into(m, x, t, x, err);
 }
 
 /* dense(x[:, token]) as [B, N], then act unless IA_ACT_NONE. */
@@ -418,7 +304,7 @@ static ia_status token_dense(ia_model *m, const ia_tensor *x, int64_t token, con
     row.stride[2] = 0;
     if ((st = mo_linear(m, &row, w, b, false, y, err)) != IA_OK)
         return st;
-    return act == IA_ACT_NONE ? IA_OK : act_into(m, y, act, err);
+    return act == IA_ACT_NONE ? IA_OK : mo_act_inplace(m, y, act, err);
 }
 
 static ia_status vit_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map *out,
@@ -460,7 +346,7 @@ static ia_status vit_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map
     for (int64_t l = 0; l < s->layers; l++)
         if ((st = layer_forward(m, s, &s->layer[l], &x, &t, &qkv, &ctx, &inter, err)) != IA_OK)
             return st;
-    if ((st = norm_into(m, &x, &s->norm_w, &s->norm_b, s->eps, &x, err)) != IA_OK)
+    if ((st = mo_layer_norm_into(m, &x, &s->norm_w, &s->norm_b, s->eps, &x, err)) != IA_OK)
         return st;
 
     ia_tensor y, y2;
@@ -478,7 +364,7 @@ static ia_status vit_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map
     case VIT_HEAD_TEACHER:
         if ((st = token_dense(m, &x, 0, &s->cls_w, &s->cls_b, IA_ACT_NONE, &y, err)) != IA_OK ||
             (st = token_dense(m, &x, 1, &s->dist_w, &s->dist_b, IA_ACT_NONE, &y2, err)) != IA_OK ||
-            (st = add_into(m, &y, &y2, &y, err)) != IA_OK)
+            (st = mo_add_into(m, &y, &y2, &y, err)) != IA_OK)
             return st;
         ia_op half = {.type = IA_OP_SCALE, .src = {&y}, .dst = &y};
         half.p.scale.scale = 0.5f;

@@ -11,6 +11,37 @@ ia_status mo_run(ia_model *m, ia_op *op, ia_error *err)
     return ia_backend_compute(m->be, op, err);
 }
 
+ia_status mo_linear_into(ia_model *m, const ia_tensor *x, const ia_tensor *w, const ia_tensor *b,
+                         ia_tensor *y, ia_error *err)
+{
+    ia_op op = {.type = IA_OP_MATMUL, .src = {x, w, b && b->data ? b : NULL}, .dst = y};
+    op.p.matmul.b_transposed = true;
+    return mo_run(m, &op, err);
+}
+
+ia_status mo_layer_norm_into(ia_model *m, const ia_tensor *x, const ia_tensor *w,
+                             const ia_tensor *b, float eps, ia_tensor *y, ia_error *err)
+{
+    ia_op op = {.type = IA_OP_LAYER_NORM, .src = {x, w && w->data ? w : NULL,
+                                                  b && b->data ? b : NULL}, .dst = y};
+    op.p.norm.eps = eps;
+    return mo_run(m, &op, err);
+}
+
+ia_status mo_add_into(ia_model *m, const ia_tensor *a, const ia_tensor *b, ia_tensor *y,
+                      ia_error *err)
+{
+    ia_op op = {.type = IA_OP_ADD, .src = {a, b}, .dst = y};
+    return mo_run(m, &op, err);
+}
+
+ia_status mo_act_inplace(ia_model *m, ia_tensor *x, ia_activation act, ia_error *err)
+{
+    ia_op op = {.type = IA_OP_ACTIVATION, .src = {x}, .dst = x};
+    op.p.act = act;
+    return mo_run(m, &op, err);
+}
+
 ia_status mo_tensor(ia_model *m, ia_tensor *t, ia_dtype dtype, int ndim, const int64_t *shape,
                     ia_error *err)
 {

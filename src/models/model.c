@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "models/model_internal.h"
 
 
@@ -197,6 +199,21 @@ void ia_model_free(ia_model *m)
 const ia_model_config *ia_model_config_get(const ia_model *m)
 {
     return &m->cfg;
+}
+
+bool ia_model_arch_is(const ia_model *m, const char *suffix)
+{
+    size_t n = strlen(m->cfg.architecture), k = strlen(suffix);
+    return n >= k && strcmp(m->cfg.architecture + n - k, suffix) == 0;
+}
+
+int64_t ia_model_num_labels(const ia_model *m)
+{
+    const cJSON *id2label = cJSON_GetObjectItemCaseSensitive(m->cfg.json, "id2label");
+    if (cJSON_IsObject(id2label) && cJSON_GetArraySize(id2label) > 0)
+        return cJSON_GetArraySize(id2label);
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(m->cfg.json, "num_labels");
+    return cJSON_IsNumber(n) && n->valuedouble >= 1 ? (int64_t)n->valuedouble : 2;
 }
 
 const char *ia_model_path(const ia_model *m)

@@ -60,6 +60,13 @@ enum {
     MV_GPT2 = 1u << 15,           /* Conv1D weights [in, out], learned positions, lm_head = wte */
 };
 
+/* Whether config.json's architectures[0] ends with suffix
+ * ("ForSequenceClassification"). */
+bool ia_model_arch_is(const ia_model *m, const char *suffix);
+/* The classes of a classification head: the size of id2label, else
+ * num_labels, else transformers' default of 2. */
+int64_t ia_model_num_labels(const ia_model *m);
+
 /* The variant of model_type, or NULL when we do not run it (variants.c). */
 const ia_variant *ia_variant_find(const char *model_type);
 
@@ -126,6 +133,23 @@ ia_status ia_mw_get(ia_model *m, ia_tensor *out, bool required, int ndim, const 
 ia_status ia_mw_get_f32(ia_model *m, ia_tensor *out, bool required, int ndim,
                         const int64_t *shape, ia_error *err, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* A Linear called name: weight [out, in] as stored, bias [out] as F32
+ * (absent when not bias_required and the checkpoint has none). */
+ia_status ia_mw_linear(ia_model *m, ia_tensor *w, ia_tensor *b, bool bias_required, int64_t out,
+                       int64_t in, const char *name, ia_error *err);
+/* A LayerNorm called name: weight and bias [n], F32. */
+ia_status ia_mw_layer_norm(ia_model *m, ia_tensor *w, ia_tensor *b, int64_t n, const char *name,
+                           ia_error *err);
+/* n Linears of the same input size as one: their weights stacked by rows
+ * into *fw (their common dtype, F32 when they differ) and their biases into
+ * one F32 *fb (absent when none has a bias; zeros for those without), in
+ * buffers the model owns. So q, k and v run as one GEMM. */
+ia_status ia_mw_fuse(ia_model *m, const ia_tensor *w, const ia_tensor *b, int n, ia_tensor *fw,
+                     ia_tensor *fb, ia_error *err);
+/* An aligned, zeroed buffer the model frees (tables computed at load);
+ * NULL when out of memory. */
+void *ia_mw_alloc(ia_model *m, size_t bytes);
+
 /* Whether m->prefix + name is a tensor of the checkpoint. */
 bool ia_mw_has(const ia_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -179,6 +203,16 @@ ia_status mo_attention(ia_model *m, const ia_tensor *q, const ia_tensor *k, cons
 ia_status mo_copy(ia_model *m, const ia_tensor *src, ia_tensor *dst, ia_error *err);
 /* Runs an op as given (dst already allocated). */
 ia_status mo_run(ia_model *m, ia_op *op, ia_error *err);
+/* The same ops into a destination the caller took (a forward pass that
+ * reuses its buffers layer after layer): y = x W^T + b (W [N, K]),
+ * LayerNorm, a + b, and an activation in place. */
+ia_status mo_linear_into(ia_model *m, const ia_tensor *x, const ia_tensor *w, const ia_tensor *b,
+                         ia_tensor *y, ia_error *err);
+ia_status mo_layer_norm_into(ia_model *m, const ia_tensor *x, const ia_tensor *w,
+                             const ia_tensor *b, float eps, ia_tensor *y, ia_error *err);
+ia_status mo_add_into(ia_model *m, const ia_tensor *a, const ia_tensor *b, ia_tensor *y,
+                      ia_error *err);
+ia_status mo_act_inplace(ia_model *m, ia_tensor *x, ia_activation act, ia_error *err);
 
 /* Adds t to out under name (a copy, F32 or as t's dtype). */
 ia_status mo_output(ia_tensor_map *out, const char *name, const ia_tensor *t, ia_error *err);

@@ -252,3 +252,72 @@ ia_status ia_mw_get_f32(ia_model *m, ia_tensor *out, bool required, int ndim,
     va_end(ap);
     return st;
 }
+
+void *ia_mw_alloc(ia_model *m, size_t bytes)
+{
+    size_t rounded = (bytes + IA_TENSOR_ALIGN - 1) / IA_TENSOR_ALIGN * IA_TENSOR_ALIGN;
+    void *p = aligned_alloc(IA_TENSOR_ALIGN, rounded ? rounded : IA_TENSOR_ALIGN);
+    if (!p || keep(m, p, NULL) != IA_OK)
+        return NULL; /* keep frees p when it fails */
+    memset(p, 0, rounded ? rounded : IA_TENSOR_ALIGN);
+    return p;
+}
+
+ia_status ia_mw_linear(ia_model *m, ia_tensor *w, ia_tensor *b, bool bias_required, int64_t out,
+                       int64_t in, const char *name, ia_error *err)
+{
+    int64_t ws[2] = {out, in}, bs[1] = {out};
+    ia_status st = ia_mw_get(m, w, true, 2, ws, err, "%s.weight", name);
+    if (st == IA_OK)
+        st = ia_mw_get_f32(m, b, bias_required, 1, bs, err, "%s.bias", name);
+    return st;
+}
+
+ia_status ia_mw_layer_norm(ia_model *m, ia_tensor *w, ia_tensor *b, int64_t n, const char *name,
+                           ia_error *err)
+{
+    int64_t sh[1] = {n};
+    ia_status st = ia_mw_get_f32(m, w, true, 1, sh, err, "%s.weight", name);
+    if (st == IA_OK)
+        st = ia_mw_get_f32(m, b, true, 1, sh, err, "%s.bias", name);
+    return st;
+}
+
+ia_status ia_mw_fuse(ia_model *m, const ia_tensor *w, const ia_tensor *b, int n, ia_tensor *fw,
+                     ia_tensor *fb, ia_error *err)
+{
+    int64_t rows = 0, in = w[0].shape[1];
+    ia_dtype dt = w[0].dtype;
+    bool any_bias = false;
+    for (int i = 0; i < n; i++) {
+        if (w[i].ndim != 2 || w[i].shape[1] != in)
+            return ia_error_set(err, IA_ERR_INTERNAL, "%s: fusing weights of other widths",
+                                m->path);
+        rows += w[i].shape[0];
+        if (w[i].dtype != dt)
+            dt = IA_DTYPE_F32;
+        any_bias = any_bias || (b && b[i].data);
+    }
+    int64_t wshape[2] = {rows, in}, bshape[1] = {rows};
+    *fw = ia_tensor_make(dt, 2, wshape, NULL);
+    memset(fb, 0, sizeof *fb);
+    if (!(fw->data = ia_mw_alloc(m, ia_tensor_nbytes(fw))))
+        return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory for fused weights", m->path);
+    if (any_bias) {
+        *fb = ia_tensor_make(IA_DTYPE_F32, 1, bshape, NULL);
+        if (!(fb->data = ia_mw_alloc(m, ia_tensor_nbytes(fb))))
+            return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory for fused biases",
+                                m->path);
+    }
+    for (int i = 0, at = 0; i < n; at += (int)w[i].shape[0], i++) {
+        ia_tensor part;
+        ia_status st = ia_tensor_view_slice(fw, 0, at, w[i].shape[0], &part, err);
+        if (st == IA_OK)
+            st = ia_tensor_copy(&w[i], &part, err);
+        if (st != IA_OK)
+            return st;
+        if (any_bias && b[i].data)
+            memcpy((float *)fb->data + at, b[i].data, (size_t)w[i].shape[0] * sizeof(float));
+    }
+    return IA_OK;
+}
