@@ -582,27 +582,6 @@ static ia_status layer_forward(ia_model *m, const bert_state *s, const bert_laye
     return mo_layer_norm_into(m, x, &ly->ffn_norm_w, &ly->ffn_norm_b, s->eps, x, err);
 }
 
-/* act(dense(x[:, 0])) as [B, N]. */
-static ia_status first_token_dense(ia_model *m, const ia_tensor *x, const ia_tensor *w,
-                                   const ia_tensor *b, ia_activation act, ia_tensor *y,
-                                   ia_error *err)
-{
-    ia_tensor first, first2;
-    ia_status st = ia_tensor_view_slice(x, 1, 0, 1, &first, err);
-    if (st != IA_OK)
-        return st;
-    /* [B, 1, H] with x's strides seen as [B, H] */
-    first2 = first;
-    first2.ndim = 2;
-    first2.shape[1] = x->shape[2];
-    first2.stride[1] = x->stride[2];
-    first2.shape[2] = 1;
-    first2.stride[2] = 0;
-    if ((st = mo_linear(m, &first2, w, b, false, y, err)) != IA_OK)
-        return st;
-    return act == IA_ACT_NONE ? IA_OK : mo_act_inplace(m, y, act, err);
-}
-
 static ia_status bert_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map *out,
                               ia_error *err)
 {
@@ -648,7 +627,7 @@ static ia_status bert_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_ma
     ia_tensor pooled = {0}, hidden, logits;
     bool want_pool = s->pool_w.data && (s->head == HEAD_NONE || s->head == HEAD_POOLER_LINEAR);
     if (want_pool &&
-        (st = first_token_dense(m, &x, &s->pool_w, &s->pool_b, IA_ACT_TANH, &pooled, err)) != IA_OK)
+        (st = mo_token_dense(m, &x, 0, &s->pool_w, &s->pool_b, IA_ACT_TANH, &pooled, err)) != IA_OK)
         return st;
     switch (s->head) {
     case HEAD_NONE:
@@ -661,7 +640,7 @@ static ia_status bert_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_ma
         break;
     case HEAD_DENSE_TANH:
     case HEAD_DENSE_RELU:
-        if ((st = first_token_dense(m, &x, &s->cls_dense_w, &s->cls_dense_b,
+        if ((st = mo_token_dense(m, &x, 0, &s->cls_dense_w, &s->cls_dense_b,
                                     s->head == HEAD_DENSE_TANH ? IA_ACT_TANH : IA_ACT_RELU,
                                     &hidden, err)) != IA_OK ||
             (st = mo_linear(m, &hidden, &s->cls_w, &s->cls_b, false, &logits, err)) != IA_OK)

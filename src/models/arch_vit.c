@@ -288,25 +288,6 @@ static ia_status layer_forward(ia_model *m, const vit_state *s, const vit_layer 
     return mo_add_into(m, x, t, x, err);
 }
 
-/* dense(x[:, token]) as [B, N], then act unless IA_ACT_NONE. */
-static ia_status token_dense(ia_model *m, const ia_tensor *x, int64_t token, const ia_tensor *w,
-                             const ia_tensor *b, ia_activation act, ia_tensor *y, ia_error *err)
-{
-    ia_tensor row;
-    ia_status st = ia_tensor_view_slice(x, 1, token, 1, &row, err);
-    if (st != IA_OK)
-        return st;
-    /* [B, 1, H] seen as [B, H] with x's strides */
-    row.ndim = 2;
-    row.shape[1] = x->shape[2];
-    row.stride[1] = x->stride[2];
-    row.shape[2] = 1;
-    row.stride[2] = 0;
-    if ((st = mo_linear(m, &row, w, b, false, y, err)) != IA_OK)
-        return st;
-    return act == IA_ACT_NONE ? IA_OK : mo_act_inplace(m, y, act, err);
-}
-
 static ia_status vit_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map *out,
                              ia_error *err)
 {
@@ -354,16 +335,16 @@ static ia_status vit_forward(ia_model *m, const ia_tensor_map *in, ia_tensor_map
     case VIT_HEAD_NONE:
         if ((st = mo_output(out, "last_hidden_state", &x, err)) != IA_OK || !s->pool_w.data)
             return st;
-        if ((st = token_dense(m, &x, 0, &s->pool_w, &s->pool_b, s->pool_act, &y, err)) != IA_OK)
+        if ((st = mo_token_dense(m, &x, 0, &s->pool_w, &s->pool_b, s->pool_act, &y, err)) != IA_OK)
             return st;
         return mo_output(out, "pooler_output", &y, err);
     case VIT_HEAD_CLS:
-        if ((st = token_dense(m, &x, 0, &s->cls_w, &s->cls_b, IA_ACT_NONE, &y, err)) != IA_OK)
+        if ((st = mo_token_dense(m, &x, 0, &s->cls_w, &s->cls_b, IA_ACT_NONE, &y, err)) != IA_OK)
             return st;
         return mo_output(out, "logits", &y, err);
     case VIT_HEAD_TEACHER:
-        if ((st = token_dense(m, &x, 0, &s->cls_w, &s->cls_b, IA_ACT_NONE, &y, err)) != IA_OK ||
-            (st = token_dense(m, &x, 1, &s->dist_w, &s->dist_b, IA_ACT_NONE, &y2, err)) != IA_OK ||
+        if ((st = mo_token_dense(m, &x, 0, &s->cls_w, &s->cls_b, IA_ACT_NONE, &y, err)) != IA_OK ||
+            (st = mo_token_dense(m, &x, 1, &s->dist_w, &s->dist_b, IA_ACT_NONE, &y2, err)) != IA_OK ||
             (st = mo_add_into(m, &y, &y2, &y, err)) != IA_OK)
             return st;
         ia_op half = {.type = IA_OP_SCALE, .src = {&y}, .dst = &y};

@@ -263,3 +263,21 @@ ia_status mo_input(const ia_tensor_map *in, const char *name, bool required, boo
     }
     return IA_OK;
 }
+
+ia_status mo_token_dense(ia_model *m, const ia_tensor *x, int64_t token, const ia_tensor *w,
+                         const ia_tensor *b, ia_activation act, ia_tensor *y, ia_error *err)
+{
+    ia_tensor row;
+    ia_status st = ia_tensor_view_slice(x, 1, token, 1, &row, err);
+    if (st != IA_OK)
+        return st;
+    /* [B, 1, H] seen as [B, H] with x's strides */
+    row.ndim = 2;
+    row.shape[1] = x->shape[2];
+    row.stride[1] = x->stride[2];
+    row.shape[2] = 1;
+    row.stride[2] = 0;
+    if ((st = mo_linear(m, &row, w, b, false, y, err)) != IA_OK)
+        return st;
+    return act == IA_ACT_NONE ? IA_OK : mo_act_inplace(m, y, act, err);
+}

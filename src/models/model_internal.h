@@ -213,6 +213,10 @@ ia_status mo_layer_norm_into(ia_model *m, const ia_tensor *x, const ia_tensor *w
 ia_status mo_add_into(ia_model *m, const ia_tensor *a, const ia_tensor *b, ia_tensor *y,
                       ia_error *err);
 ia_status mo_act_inplace(ia_model *m, ia_tensor *x, ia_activation act, ia_error *err);
+/* act(x[:, token] W^T + b) as [B, N] (a pooler or a classifier on one
+ * token of x [B, S, H]); act IA_ACT_NONE for none. */
+ia_status mo_token_dense(ia_model *m, const ia_tensor *x, int64_t token, const ia_tensor *w,
+                         const ia_tensor *b, ia_activation act, ia_tensor *y, ia_error *err);
 
 /* Adds t to out under name (a copy, F32 or as t's dtype). */
 ia_status mo_output(ia_tensor_map *out, const char *name, const ia_tensor *t, ia_error *err);
