@@ -246,18 +246,15 @@ ia_status mo_input(const ia_tensor_map *in, const char *name, bool required, boo
     for (int i = 0; ok && i < ndim; i++)
         ok = shape[i] < 0 || shape[i] == t->shape[i];
     if (!ok) {
-        char found[64], want[96] = "[";
-        for (int i = 0; i < ndim; i++) {
-            char d[24];
-            snprintf(d, sizeof d, "%s%s", i ? ", " : "", "");
-            strncat(want, d, sizeof want - strlen(want) - 1);
-            if (shape[i] < 0)
-                snprintf(d, sizeof d, "*");
-            else
-                snprintf(d, sizeof d, "%lld", (long long)shape[i]);
-            strncat(want, d, sizeof want - strlen(want) - 1);
-        }
-        strncat(want, "]", sizeof want - strlen(want) - 1);
+        char found[64], want[128];
+        size_t o = (size_t)snprintf(want, sizeof want, "[");
+        for (int i = 0; i < ndim && o < sizeof want; i++)
+            o += (size_t)(shape[i] < 0
+                              ? snprintf(want + o, sizeof want - o, "%s*", i ? ", " : "")
+                              : snprintf(want + o, sizeof want - o, "%s%lld", i ? ", " : "",
+                                         (long long)shape[i]));
+        if (o < sizeof want)
+            snprintf(want + o, sizeof want - o, "]");
         return ia_error_set(err, IA_ERR_INVALID, "input '%s' is %s; expected shape %s", name,
                             ia_tensor_describe(t, found, sizeof found), want);
     }
