@@ -224,4 +224,14 @@ expect "says there is no classification head" grep -q "no classification head" "
 check "classify a file that is not an image" 1 -- env IA_CACHE_DIR="$tmp/cache" "$bin" classify --model facebook/deit-tiny-patch16-224 "$tmp/tok.json"
 check "classify bad --top" 2 -- "$bin" classify --model "$models_dir/bert_cls" --top 0 x
 
+# Presets on a machine that never downloaded them: synthetic weights and a
+# byte tokenizer, made once in a fresh cache, labelled in every output.
+check "embed a preset on a fresh machine" 0 -- env IA_CACHE_DIR="$tmp/cache" "$bin" embed --model sentence-transformers/all-MiniLM-L6-v2 "hello world"
+expect "embed says synthetic, 384 dims, a token per byte" python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read()); assert d["weights"]=="synthetic" and d["dims"]==384 and d["tokens"]==11' "$tmp/out"
+check "generate with a preset on a fresh machine" 0 -- env IA_CACHE_DIR="$tmp/cache" "$bin" generate --model gpt2 --prompt "Once upon a time" --max-new-tokens 4 --ignore-eos --json
+expect "generate says synthetic, 4 new tokens" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["weights"]=="synthetic" and d["new_tokens"]==4' "$tmp/out"
+expect "generate warned that the text means nothing" grep -q "synthetic weights" "$tmp/err"
+check "infer with a preset name that does not exist" 1 -- "$bin" infer --model no-such/model --input x --output y
+expect "says it is not a preset" grep -q "not a preset" "$tmp/err"
+
 shell_test_finish

@@ -407,6 +407,35 @@ static void test_token_holding_nul(void **state)
     ia_tokenizer_free(tok);
 }
 
+/* The byte tokenizer of synthetic models: any text, one id below 256 per
+ * byte, and decoding gives the text back. */
+static void test_bytes_tokenizer(void **state)
+{
+    (void)state;
+    char *json = NULL;
+    size_t len = 0;
+    ia_error err = {0};
+    assert_int_equal(ia_tokenizer_bytes_json(&json, &len, &err), IA_OK);
+    ia_tokenizer *tok = NULL;
+    assert_int_equal(ia_tokenizer_load_json(json, len, "bytes", &tok, &err), IA_OK);
+    free(json);
+    assert_int_equal(ia_tokenizer_vocab_size(tok), 256);
+    static const char text[] = "Hello, \"w\\rld\" \xc3\xa9\xe4\xb8\xad \xf0\x9f\x91\x8d\t\n  x";
+    ia_encoding e = {0};
+    assert_int_equal(ia_tokenizer_encode(tok, text, sizeof text - 1, NULL, 0, true, &e, &err), IA_OK);
+    assert_int_equal(e.n, sizeof text - 1);
+    for (size_t i = 0; i < e.n; i++)
+        assert_int_equal(e.ids[i], (unsigned char)text[i]);
+    char *back = NULL;
+    size_t blen = 0;
+    assert_int_equal(ia_tokenizer_decode(tok, e.ids, e.n, false, &back, &blen, &err), IA_OK);
+    assert_int_equal(blen, sizeof text - 1);
+    assert_memory_equal(back, text, blen);
+    free(back);
+    ia_encoding_free(&e);
+    ia_tokenizer_free(tok);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -480,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_truncation_keeps_words),
         cmocka_unit_test(test_special_tokens_in_text),
         cmocka_unit_test(test_token_holding_nul),
+        cmocka_unit_test(test_bytes_tokenizer),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_bad_json),
         cmocka_unit_test(test_missing_files),

@@ -71,6 +71,12 @@ ia_status ia_tokenizer_load_json(const char *json, size_t len, const char *origi
 
 void ia_tokenizer_free(ia_tokenizer *tok);
 
+/* The tokenizer.json text (heap, free()) of a tokenizer with one token per
+ * byte: GPT-2's byte-level alphabet as ids 0 to 255, no merges, no special
+ * tokens. It tokenizes any text into ids below 256; synthetic models (whose
+ * real tokenizer is not at hand) use it. */
+ia_status ia_tokenizer_bytes_json(char **json, size_t *len, ia_error *err);
+
 /* Encodes text (and pair, when not NULL) as Tokenizer.encode(text, pair,
  * add_special_tokens) does, with the tokenizer's truncation and padding.
  * *out is filled; free it with ia_encoding_free. Offsets of the pair's

@@ -24,7 +24,7 @@ int ia_cli_open_model(const char *command, const char *model, const char *tokeni
     ia_error err;
     ia_error_clear(&err);
     char dir[4096];
-    bool synthetic = false;
+    bool synthetic = false; /* the folder says so too: ia_model_weights_synthetic */
     if (ia_model_resolve(model, dir, sizeof dir, &synthetic, &err) != IA_OK ||
         ia_model_load(dir, NULL, m, &err) != IA_OK) {
         ia_log_error("%s: %s", command, err.message);
@@ -36,11 +36,8 @@ int ia_cli_open_model(const char *command, const char *model, const char *tokeni
     if (!tokenizer_path && !exists(dir, "tokenizer.json") && !exists(dir, "vocab.txt") &&
         !exists(dir, "vocab.json")) {
         ia_log_error("%s: %s has no tokenizer (tokenizer.json, vocab.txt, or vocab.json with "
-                     "merges.txt)%s; give one with --tokenizer FILE",
-                     command, dir,
-                     synthetic ? ": it holds synthetic weights made from a preset, and a "
-                                 "preset's tokenizer comes only with the real checkpoint"
-                               : "");
+                     "merges.txt); give one with --tokenizer FILE",
+                     command, dir);
         ia_model_free(*m);
         *m = NULL;
         return IA_EXIT_FAILURE;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ipfs_accelerate/tokenizer.h"
 #include "models/model_internal.h"
 
 static const ia_model_preset presets[] = {
@@ -280,9 +281,21 @@ ia_status ia_model_resolve(const char *name_or_path, char *dir, size_t size, boo
     snprintf(cfg, sizeof cfg, "%s/config.json", dir);
     if (st == IA_OK)
         st = ia_file_write_all(cfg, p->config_json, strlen(p->config_json), err);
+    /* A byte-level tokenizer (ids 0 to 255), so text commands run too: the
+     * real one comes only with the checkpoint. */
+    char *tok = NULL;
+    size_t tok_len = 0;
+    char tok_path[4200];
+    snprintf(tok_path, sizeof tok_path, "%s/tokenizer.json", dir);
+    if (st == IA_OK)
+        st = ia_tokenizer_bytes_json(&tok, &tok_len, err);
+    if (st == IA_OK)
+        st = ia_file_write_all(tok_path, tok, tok_len, err);
+    free(tok);
     if (st == IA_OK) {
         ia_log_warn("%s: no local copy (not in the Hugging Face cache): making synthetic "
-                    "weights of its shapes in %s; its outputs mean nothing but their timing",
+                    "weights of its shapes, and a tokenizer of one token per byte, in %s; its "
+                    "outputs mean nothing but their timing",
                     name_or_path, dir);
         st = ia_model_synthesize(dir, 1, err);
     }
