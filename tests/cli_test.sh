@@ -234,4 +234,34 @@ expect "generate warned that the text means nothing" grep -q "synthetic weights"
 check "infer with a preset name that does not exist" 1 -- "$bin" infer --model no-such/model --input x --output y
 expect "says it is not a preset" grep -q "not a preset" "$tmp/err"
 
+# bench: fixtures through the measurement method; what cannot run is a row
+# with its reason, and the run goes on.
+check "bench --quick --json over fixtures" 0 -- "$bin" bench --models "$models_dir/bert,$models_dir/gpt2,$models_dir/vit,$models_dir/whisper" --batch-sizes 1,2 --seq-lens 8 --precision fp32,fp16 --hardware cpu,cuda --quick --new-tokens 3 --json
+expect "bench: one JSON object per case, the right statuses" python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 4 * 2 * 2 * 2, len(rows)
+for r in rows:
+    for k in ("model", "hardware", "batch_size", "seq_len", "precision", "status"):
+        assert k in r, (k, r)
+    ok = r["status"] == "ok"
+    expect_ok = r["hardware"] == "cpu" and r["precision"] == "fp32" and "whisper" not in r["model"]
+    assert ok == expect_ok, r
+    if ok:
+        assert r["latency_ms_p50"] > 0 and r["latency_ms_p50"] <= r["latency_ms_p90"] <= r["latency_ms_p99"]
+        assert r["iterations"] >= 3 and r["throughput_items_per_s"] > 0 and r["weights"] == "real"
+        gen = "gpt2" in r["model"]
+        assert (r["tokens_per_s"] is not None and r["ttft_ms"] is not None) == gen, r
+    else:
+        assert r["reason"], r
+' "$tmp/out"
+check "bench table" 0 -- "$bin" bench --models "$models_dir/bert" --seq-lens 8 --quick
+expect "the table has a header and a row" grep -q "fixtures/models/bert .* ok " "$tmp/out"
+check "bench without --models" 2 -- "$bin" bench
+check "bench bad batch size" 2 -- "$bin" bench --models x --batch-sizes 0
+check "bench unknown hardware" 2 -- "$bin" bench --models x --hardware tpu
+check "bench unknown precision" 2 -- "$bin" bench --models x --precision fp8
+check "bench a model that is not there" 0 -- "$bin" bench --models no-such/model --quick --json
+expect "is a row with its reason" grep -q '"status":"failed".*not a preset' "$tmp/out"
+
 shell_test_finish

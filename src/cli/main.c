@@ -8,6 +8,7 @@
 #include "ipfs_accelerate/core.h"
 
 static const ia_cli_command *const commands[] = {
+    &ia_cli_bench,
     &ia_cli_classify,
     &ia_cli_embed,
     &ia_cli_generate,
