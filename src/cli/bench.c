@@ -289,12 +289,16 @@ static void print_json(const bench_case *bc)
 
 static void print_table(const bench_case *cases, int n)
 {
-    printf("%-32s %-5s %5s %5s %-5s %-12s %9s %9s %9s %10s %8s %9s %s\n", "model", "hw", "batch",
-           "seq", "prec", "status", "p50 ms", "p90 ms", "p99 ms", "items/s", "mem MB",
+    int w = 5; /* the model column fits the longest name */
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(cases[i].model) > w)
+            w = (int)strlen(cases[i].model);
+    printf("%-*s %-5s %5s %5s %-5s %-12s %9s %9s %9s %10s %8s %9s %s\n", w, "model", "hw",
+           "batch", "seq", "prec", "status", "p50 ms", "p90 ms", "p99 ms", "items/s", "mem MB",
            "tok/s", "weights");
     for (int i = 0; i < n; i++) {
         const bench_case *b = &cases[i];
-        printf("%-32.32s %-5s %5ld %5ld %-5s %-12s", b->model, b->hardware, b->batch, b->seq,
+        printf("%-*s %-5s %5ld %5ld %-5s %-12s", w, b->model, b->hardware, b->batch, b->seq,
                b->precision, b->status);
         if (strcmp(b->status, "ok") == 0)
             printf(" %9.2f %9.2f %9.2f %10.2f %8.1f %9.1f %s\n", b->lat.p50, b->lat.p90,
