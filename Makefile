@@ -24,8 +24,13 @@ build: bootstrap configure
 	@if [ -n "$(CMAKE_FLAGS)" ]; then cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null; fi
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The hardware report, then a quick benchmark of the key models this engine
+# runs on the CPU (presets: synthetic weights of their real shapes when no
+# local copy exists), stored in ./benchmarks.duckdb (or $IA_DB).
+RUN_MODELS ?= bert-base-uncased,sentence-transformers/all-MiniLM-L6-v2,gpt2,google/vit-base-patch16-224
 run: build
 	$(BUILD)/ipfs-accelerate hw
+	$(BUILD)/ipfs-accelerate bench --quick --models $(RUN_MODELS) --batch-sizes 1,8 --seq-lens 128
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

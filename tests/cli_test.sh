@@ -236,7 +236,7 @@ expect "says it is not a preset" grep -q "not a preset" "$tmp/err"
 
 # bench: fixtures through the measurement method; what cannot run is a row
 # with its reason, and the run goes on.
-check "bench --quick --json over fixtures" 0 -- "$bin" bench --models "$models_dir/bert,$models_dir/gpt2,$models_dir/vit,$models_dir/whisper" --batch-sizes 1,2 --seq-lens 8 --precision fp32,fp16 --hardware cpu,cuda --quick --new-tokens 3 --json
+check "bench --quick --json over fixtures" 0 -- "$bin" bench --db "$tmp/bench.duckdb" --models "$models_dir/bert,$models_dir/gpt2,$models_dir/vit,$models_dir/whisper" --batch-sizes 1,2 --seq-lens 8 --precision fp32,fp16 --hardware cpu,cuda --quick --new-tokens 3 --json
 expect "bench: one JSON object per case, the right statuses" python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -255,13 +255,73 @@ for r in rows:
     else:
         assert r["reason"], r
 ' "$tmp/out"
-check "bench table" 0 -- "$bin" bench --models "$models_dir/bert" --seq-lens 8 --quick
+check "bench table" 0 -- "$bin" bench --db "$tmp/bench.duckdb" --models "$models_dir/bert" --seq-lens 8 --quick
 expect "the table has a header and a row" grep -Eq "cpu +1 +8 fp32 +ok " "$tmp/out"
 check "bench without --models" 2 -- "$bin" bench
 check "bench bad batch size" 2 -- "$bin" bench --models x --batch-sizes 0
 check "bench unknown hardware" 2 -- "$bin" bench --models x --hardware tpu
 check "bench unknown precision" 2 -- "$bin" bench --models x --precision fp8
-check "bench a model that is not there" 0 -- "$bin" bench --models no-such/model --quick --json
+check "bench a model that is not there" 0 -- "$bin" bench --db "$tmp/bench.duckdb" --models no-such/model --quick --json
 expect "is a row with its reason" grep -q '"status":"failed".*not a preset' "$tmp/out"
+check "bench stored every case" 0 -- "$bin" db query --db "$tmp/bench.duckdb" --format json --sql "select (select count(*) from performance_results) as results, (select count(*) from hardware_compatibility) as compat, (select count(*) from test_runs) as runs, (select count(*) from performance_samples) as samples"
+expect "6 + 1 results, 32 + 1 + 1 compatibility rows, 3 runs, samples" python3 -c '
+import json, sys
+t = open(sys.argv[1]).read().strip()
+d = json.loads(t)
+d = d[0] if isinstance(d, list) else d
+assert d["results"] == 7 and d["compat"] == 34 and d["runs"] == 3 and d["samples"] >= 21, d
+' "$tmp/out"
+
+# db: the results store. Import, duplicates, a bad line, query formats,
+# export round trips, backup, check, stats, and the PostgreSQL refusal.
+db="$tmp/results.duckdb"
+cat >"$tmp/history.jsonl" <<'JSONL'
+{"model":"bert","hardware":"cpu","batch_size":1,"seq_len":128,"precision":"fp32","timestamp":"2026-01-01T00:00:00Z","git_commit":"abc","latency_ms_p50":10,"throughput_items_per_s":100,"memory_peak_mb":300,"samples_ms":[9.5,10,10.5]}
+{"model":"bert","hardware":"cuda","batch_size":1,"seq_len":128,"precision":"fp32","timestamp":"2026-01-01T00:00:00Z","latency_ms_p50":2}
+{"model":"bert","hardware":"cpu","batch_size":1,"seq_len":128,"precision":"fp32","timestamp":"2026-01-01T00:00:00Z","git_commit":"abc","latency_ms_p50":10,"throughput_items_per_s":100,"memory_peak_mb":300,"samples_ms":[9.5,10,10.5]}
+JSONL
+check "db --help" 0 -- "$bin" db --help
+expect "db --help lists the subcommands" grep -q "import" "$tmp/out"
+check "db query --help" 0 -- "$bin" db query --help
+check "db without a subcommand" 2 -- "$bin" db
+check "db unknown subcommand" 2 -- "$bin" db frobnicate
+check "db import" 0 -- "$bin" db import --db "$db" "$tmp/history.jsonl"
+expect "db import counts the duplicate" grep -q "imported 2 results (3 samples), skipped 1 duplicates" "$tmp/out"
+check "db import again" 0 -- "$bin" db import --db "$db" "$tmp/history.jsonl"
+expect "db import again skips all" grep -q "imported 0 results.*skipped 3 duplicates" "$tmp/out"
+printf '%s\n' '{"model":"x","hardware":"cpu","batch_size":1,"seq_len":1,"precision":"fp32","timestamp":"2026-01-02T00:00:00Z"}' '{"model":"x","hardware":"cpu"' >"$tmp/bad.jsonl"
+check "db import a bad line" 1 -- "$bin" db import --db "$db" "$tmp/bad.jsonl"
+expect "db import names FILE:LINE" grep -q "bad.jsonl:2: not valid JSON" "$tmp/err"
+check "db query json" 0 -- "$bin" db query --db "$db" --sql "SELECT model, hardware, latency_ms_p50 FROM latest_performance ORDER BY hardware" --format json
+expect "db query json rows" python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows == [{"model": "bert", "hardware": "cpu", "latency_ms_p50": 10.0},
+                {"model": "bert", "hardware": "cuda", "latency_ms_p50": 2.0}], rows
+' "$tmp/out"
+check "db query: nothing of the bad file" 0 -- "$bin" db query --db "$db" --sql "SELECT count(*) AS n FROM models WHERE model_name = 'x'" --format csv
+expect "db query csv" grep -qx "0" "$tmp/out"
+for f in table markdown html; do
+  check "db query $f" 0 -- "$bin" db query --db "$db" --sql "SELECT * FROM cross_platform_performance" --format $f
+done
+check "db query bad format" 2 -- "$bin" db query --db "$db" --sql "SELECT 1" --format xml
+check "db query bad SQL" 1 -- "$bin" db query --db "$db" --sql "SELEKT 1"
+check "db query missing file" 1 -- "$bin" db query --db "$tmp/none.duckdb" --sql "SELECT 1"
+for f in parquet csv json; do
+  check "db export $f" 0 -- "$bin" db export --db "$db" --table performance_results --format $f --out "$tmp/export.$f"
+done
+check "db export read back" 0 -- "$bin" db query --db "$db" --format csv --sql "SELECT (SELECT count(*) FROM read_parquet('$tmp/export.parquet')) + (SELECT count(*) FROM read_csv('$tmp/export.csv')) + (SELECT count(*) FROM read_json('$tmp/export.json')) AS n"
+expect "db export round trip keeps every row" grep -qx "6" "$tmp/out"
+check "db export needs --table or --sql" 2 -- "$bin" db export --db "$db" --format csv --out "$tmp/x.csv"
+check "db backup" 0 -- "$bin" db backup --db "$db" --out "$tmp/backup.duckdb"
+check "db check the backup" 0 -- "$bin" db check --db "$tmp/backup.duckdb"
+check "db backup refuses to overwrite" 1 -- "$bin" db backup --db "$db" --out "$tmp/backup.duckdb"
+check "db stats" 0 -- "$bin" db stats --db "$db"
+expect "db stats counts results" grep -Eq "^performance_results +2$" "$tmp/out"
+echo "not a database" >"$tmp/garbage.duckdb"
+check "db check a damaged file" 1 -- "$bin" db check --db "$tmp/garbage.duckdb"
+check "db with PostgreSQL" 1 -- "$bin" db stats --db postgresql://localhost/results
+expect "PostgreSQL is not supported yet" grep -q "PostgreSQL stores are not supported yet" "$tmp/err"
+check "db uses IA_DB" 0 -- env IA_DB="$db" "$bin" db check
 
 shell_test_finish

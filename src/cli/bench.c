@@ -15,13 +15,14 @@
 #include "ipfs_accelerate/core.h"
 #include "ipfs_accelerate/hw.h"
 #include "ipfs_accelerate/models.h"
+#include "ipfs_accelerate/store.h"
 
 static const char help[] =
     "Usage: ipfs-accelerate bench --models M1,M2 [--hardware cpu[,cuda]]\n"
     "                             [--batch-sizes 1,8] [--seq-lens 128] [--precision fp32]\n"
     "                             [--new-tokens N] [--mode inference] [--min-time S]\n"
     "                             [--min-iters N] [--warmup N] [--timeout S] [--quick]\n"
-    "                             [--json]\n"
+    "                             [--db F] [--json]\n"
     "\n"
     "Measures every combination of the models, hardware, batch sizes, sequence\n"
     "lengths and precisions given. Each case: warm-up iterations, then timed ones\n"
@@ -48,6 +49,9 @@ static const char help[] =
     "      --warmup N          warm-up iterations (3; quick 1)\n"
     "      --timeout S         give up a case after S seconds (300)\n"
     "      --quick             the quick method, and 8 new tokens\n"
+    "      --db F              the results store (default $IA_DB, else\n"
+    "                          ./benchmarks.duckdb): every case is committed there as\n"
+    "                          it finishes, with its samples (docs/store.md)\n"
     "      --json              one JSON object per case on stdout, instead of the table\n"
     IA_CLI_COMMON_HELP
     "\n"
@@ -92,6 +96,8 @@ typedef struct bench_case {
     int iterations, warmup;
     double throughput, memory_mb, energy_j, ttft_ms, tokens_per_s;
     bool generation, synthetic;
+    double *samples; /* ms, per iteration */
+    size_t nsamples;
 } bench_case;
 
 /* What one iteration runs. */
@@ -240,7 +246,8 @@ static void run_case(ia_model *m, const ia_bench_method *method, int new_tokens,
         bc->status = strstr(err.message, "timed out") ? "timeout" : failure_kind(err.status);
         snprintf(bc->reason, sizeof bc->reason, "%s", err.message);
     }
-    free(samples);
+    bc->samples = samples;
+    bc->nsamples = n;
     free(c.ttft);
     free(c.rate);
     ia_tensor_map_free(&c.in);
@@ -310,10 +317,57 @@ static void print_table(const bench_case *cases, int n)
     }
 }
 
+/* Commits one case to the store: a result with its samples when it ran,
+ * and a compatibility row either way. */
+static ia_status store_case(ia_store *store, int64_t run_id, const bench_case *bc, ia_error *err)
+{
+    bool ok = strcmp(bc->status, "ok") == 0;
+    if (ok) {
+        ia_store_result r = ia_store_result_init();
+        r.model = bc->model;
+        r.hardware = bc->hardware;
+        r.batch_size = bc->batch;
+        r.seq_len = bc->seq;
+        r.precision = bc->precision;
+        r.git_commit = ia_build_info_get()->git_commit;
+        r.iterations = bc->iterations;
+        r.warmup = bc->warmup;
+        r.latency_ms_mean = bc->lat.mean;
+        r.latency_ms_stddev = bc->lat.stddev;
+        r.latency_ms_min = bc->lat.min;
+        r.latency_ms_p50 = bc->lat.p50;
+        r.latency_ms_p90 = bc->lat.p90;
+        r.latency_ms_p99 = bc->lat.p99;
+        r.latency_ms_max = bc->lat.max;
+        r.cv = bc->lat.cv;
+        r.outlier_count = (int64_t)bc->lat.outliers;
+        r.throughput_items_per_s = bc->throughput;
+        r.tokens_per_s = bc->tokens_per_s;
+        r.ttft_ms = bc->ttft_ms;
+        r.tpot_ms = bc->tokens_per_s > 0 ? 1e3 * (double)bc->batch / bc->tokens_per_s : NAN;
+        r.memory_peak_mb = bc->memory_mb;
+        r.energy_joules = bc->energy_j;
+        r.weights_source = bc->synthetic ? "synthetic" : "real";
+        ia_status st = ia_store_add_result(store, run_id, &r, bc->samples, bc->nsamples, NULL,
+                                           err);
+        if (st != IA_OK)
+            return st;
+    }
+    ia_store_compat c = {.model = bc->model, .hardware = bc->hardware,
+                         .precision = bc->precision, .batch_size = bc->batch,
+                         .seq_len = bc->seq,
+                         .status = ok ? "ok"
+                                   : strcmp(bc->status, "out_of_memory") == 0 ? "oom"
+                                                                               : bc->status,
+                         .error_type = ok ? NULL : bc->status,
+                         .error_message = ok ? NULL : bc->reason};
+    return ia_store_add_compat(store, run_id, &c, err);
+}
+
 static int run_bench(int argc, char **argv)
 {
     enum { OPT_MODELS = 256, OPT_HW, OPT_BATCH, OPT_SEQ, OPT_PREC, OPT_NEW, OPT_MODE,
-           OPT_MINTIME, OPT_MINITERS, OPT_WARMUP, OPT_TIMEOUT, OPT_QUICK, OPT_JSON };
+           OPT_MINTIME, OPT_MINITERS, OPT_WARMUP, OPT_TIMEOUT, OPT_QUICK, OPT_JSON, OPT_DB };
     static const struct option options[] = {
         IA_CLI_COMMON_LONG,
         {"models", required_argument, 0, OPT_MODELS},
@@ -329,8 +383,10 @@ static int run_bench(int argc, char **argv)
         {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"quick", no_argument, 0, OPT_QUICK},
         {"json", no_argument, 0, OPT_JSON},
+        {"db", required_argument, 0, OPT_DB},
         {0, 0, 0, 0},
     };
+    const char *db = NULL;
     char *models = NULL, hw_default[] = "cpu", batch_default[] = "1", seq_default[] = "128",
          prec_default[] = "fp32";
     char *hw = hw_default, *batches = batch_default, *seqs = seq_default, *precs = prec_default;
@@ -354,6 +410,7 @@ static int run_bench(int argc, char **argv)
         case OPT_PREC: precs = optarg; break;
         case OPT_QUICK: quick = true; break;
         case OPT_JSON: json = true; break;
+        case OPT_DB: db = optarg; break;
         case OPT_MODE:
             if (strcmp(optarg, "inference") != 0)
                 return ia_cli_usage_error("bench", "--mode is inference (training is not "
@@ -427,6 +484,32 @@ static int run_bench(int argc, char **argv)
     }
     ia_hw_source_free(src);
 
+    /* The store first: a run that cannot record its results does not start. */
+    ia_store *store = NULL;
+    int64_t run_id = 0;
+    char command[2048] = "";
+    for (int i = 0; i < argc; i++) {
+        size_t used = strlen(command);
+        snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "ipfs-accelerate ",
+                 argv[i]);
+    }
+    char *hw_json = ia_hw_report_to_json(report, false);
+    const ia_build_info *build = ia_build_info_get();
+    ia_store_run_info run = {.git_commit = build->git_commit, .command_line = command,
+                             .build_flags = build->c_flags, .engine_version = build->version,
+                             .hardware = "cpu", .hw_json = hw_json};
+    ia_status sst = ia_store_open(ia_store_default_location(db), false, &store, &err);
+    if (sst == IA_OK)
+        sst = ia_store_begin_run(store, &run, &run_id, &err);
+    free(hw_json);
+    if (sst != IA_OK) {
+        ia_log_error("bench: %s", err.message);
+        ia_store_close(store);
+        ia_hw_report_free(report);
+        return IA_EXIT_FAILURE;
+    }
+    size_t stored = 0;
+
     int total = lm.n * lh.n * lb.n * ls.n * lp.n, done = 0;
     bench_case *cases = calloc((size_t)total, sizeof *cases);
     if (!cases) {
@@ -480,6 +563,12 @@ static int run_bench(int argc, char **argv)
                         }
                         if (json)
                             print_json(bc);
+                        if (store_case(store, run_id, bc, &err) != IA_OK) {
+                            ia_log_error("bench: storing a case: %s", err.message);
+                            sst = err.status;
+                        } else {
+                            stored++;
+                        }
                     }
         ia_model_free(m);
     }
@@ -487,9 +576,17 @@ static int run_bench(int argc, char **argv)
         fprintf(stderr, "\r\033[K");
     if (!json)
         print_table(cases, total);
+    if (ia_store_end_run(store, run_id, sst == IA_OK ? "completed" : "failed", &err) != IA_OK)
+        ia_log_error("bench: %s", err.message);
+    else
+        ia_log_info("bench: %zu cases stored in %s (run %lld)", stored, ia_store_path(store),
+                    (long long)run_id);
+    ia_store_close(store);
+    for (int i = 0; i < total; i++)
+        free(cases[i].samples);
     free(cases);
     ia_hw_report_free(report);
-    return IA_EXIT_OK;
+    return sst == IA_OK ? IA_EXIT_OK : IA_EXIT_FAILURE;
 }
 
 const ia_cli_command ia_cli_bench = {"bench", "measure models across hardware, batch sizes and "

@@ -17,6 +17,7 @@ typedef struct ia_cli_command {
 
 extern const ia_cli_command ia_cli_bench;
 extern const ia_cli_command ia_cli_classify;
+extern const ia_cli_command ia_cli_db;
 extern const ia_cli_command ia_cli_embed;
 extern const ia_cli_command ia_cli_generate;
 extern const ia_cli_command ia_cli_hw;

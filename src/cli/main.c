@@ -10,6 +10,7 @@
 static const ia_cli_command *const commands[] = {
     &ia_cli_bench,
     &ia_cli_classify,
+    &ia_cli_db,
     &ia_cli_embed,
     &ia_cli_generate,
     &ia_cli_hw,

@@ -1,0 +1,220 @@
+/*
+ * JSON-lines import: one result per line (docs/store.md, "Import format").
+ * A file is one transaction: every line is checked and staged first, and a
+ * bad line names FILE:LINE and leaves the store as it was. Rows whose
+ * content is already stored are skipped and counted, so importing the same
+ * history twice is harmless.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "store_internal.h"
+
+#define IMPORT_MAX_BYTES ((size_t)4 << 30)
+
+static const ia_store_column *find_column(const char *name)
+{
+    for (size_t i = 0; i < ia_store_result_column_count; i++)
+        if (strcmp(ia_store_result_columns[i].name, name) == 0)
+            return &ia_store_result_columns[i];
+    return NULL;
+}
+
+/* Fills r from one parsed line; *timestamp and *samples point into obj. */
+static ia_status parse_line(const cJSON *obj, ia_store_result *r, const char **timestamp,
+                            const cJSON **samples, ia_error *err)
+{
+    if (!cJSON_IsObject(obj))
+        return ia_error_set(err, IA_ERR_PARSE, "not a JSON object");
+    *r = ia_store_result_init();
+    *timestamp = NULL;
+    *samples = NULL;
+    for (const cJSON *f = obj->child; f; f = f->next) {
+        if (strcmp(f->string, "timestamp") == 0) {
+            if (!cJSON_IsString(f))
+                return ia_error_set(err, IA_ERR_PARSE, "timestamp must be an ISO 8601 string");
+            *timestamp = f->valuestring;
+            continue;
+        }
+        if (strcmp(f->string, "samples_ms") == 0) {
+            if (!cJSON_IsArray(f) && !cJSON_IsNull(f))
+                return ia_error_set(err, IA_ERR_PARSE, "samples_ms must be an array of numbers");
+            for (const cJSON *x = f->child; x; x = x->next)
+                if (!cJSON_IsNumber(x) || x->valuedouble < 0)
+                    return ia_error_set(err, IA_ERR_PARSE,
+                                        "samples_ms must hold numbers of 0 or more");
+            *samples = f;
+            continue;
+        }
+        const ia_store_column *c = find_column(f->string);
+        if (!c)
+            return ia_error_set(err, IA_ERR_PARSE, "unknown field '%s'", f->string);
+        if (cJSON_IsNull(f))
+            continue; /* the init values mean NULL */
+        char *field = (char *)r + c->offset;
+        switch (c->kind) {
+        case IA_STORE_TEXT:
+            if (!cJSON_IsString(f))
+                return ia_error_set(err, IA_ERR_PARSE, "%s must be a string", f->string);
+            memcpy(field, &f->valuestring, sizeof f->valuestring);
+            break;
+        case IA_STORE_INT: {
+            double d = f->valuedouble;
+            if (!cJSON_IsNumber(f) || d != floor(d) || d < 0 || d > 2147483647.0)
+                return ia_error_set(err, IA_ERR_PARSE, "%s must be a whole number of 0 or more",
+                                    f->string);
+            int64_t v = (int64_t)d;
+            memcpy(field, &v, sizeof v);
+            break;
+        }
+        case IA_STORE_DOUBLE:
+            if (!cJSON_IsNumber(f))
+                return ia_error_set(err, IA_ERR_PARSE, "%s must be a number", f->string);
+            memcpy(field, &f->valuedouble, sizeof f->valuedouble);
+            break;
+        case IA_STORE_BOOL: {
+            if (!cJSON_IsBool(f))
+                return ia_error_set(err, IA_ERR_PARSE, "%s must be true or false", f->string);
+            bool v = cJSON_IsTrue(f);
+            memcpy(field, &v, sizeof v);
+            break;
+        }
+        }
+    }
+    static const char *const required[] = {"model", "hardware", "batch_size", "seq_len",
+                                           "precision", "timestamp"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (!cJSON_GetObjectItemCaseSensitive(obj, required[i]) ||
+            cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(obj, required[i])))
+            return ia_error_set(err, IA_ERR_PARSE, "missing required field '%s'", required[i]);
+    return ia_store_result_validate(r, err);
+}
+
+/* Stages every line of text; returns the first bad line's error. */
+static ia_status stage_lines(ia_store *store, const char *path, char *text, size_t *lines,
+                             size_t *samples, double **buf, size_t *cap, ia_error *err)
+{
+    ia_store_stage a;
+    ia_status rc = ia_store_stage_open(store, &a, err);
+    if (rc != IA_OK)
+        return rc;
+    size_t line_no = 0;
+    for (char *line = text; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        line_no++;
+        const char *p = line;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (*p == 0) { /* blank lines are allowed */
+            line = next;
+            continue;
+        }
+        cJSON *obj = cJSON_Parse(p);
+        ia_store_result r;
+        const char *timestamp = NULL;
+        const cJSON *sarr = NULL;
+        ia_error line_err;
+        ia_error_clear(&line_err);
+        if (!obj)
+            rc = ia_error_set(&line_err, IA_ERR_PARSE, "not valid JSON");
+        else
+            rc = parse_line(obj, &r, &timestamp, &sarr, &line_err);
+        size_t n = 0;
+        for (const cJSON *x = rc == IA_OK && sarr ? sarr->child : NULL; x; x = x->next) {
+            if (n == *cap) {
+                size_t grown = *cap ? *cap * 2 : 64;
+                double *more = realloc(*buf, grown * sizeof *more);
+                if (!more) {
+                    cJSON_Delete(obj);
+                    ia_store_stage_fail(store, &a, NULL);
+                    return ia_error_set(err, IA_ERR_NOMEM, "%s: out of memory", path);
+                }
+                *buf = more;
+                *cap = grown;
+            }
+            (*buf)[n++] = x->valuedouble;
+        }
+        if (rc == IA_OK && ia_store_stage_append(a.rows, (int64_t)line_no, &r, timestamp, *buf,
+                                                 n) != DuckDBSuccess) {
+            cJSON_Delete(obj);
+            return ia_store_stage_fail(store, &a, err);
+        }
+        int64_t it = 0;
+        for (const cJSON *x = rc == IA_OK && sarr ? sarr->child : NULL; x; x = x->next) {
+            duckdb_append_int64(a.samples, (int64_t)line_no);
+            duckdb_append_int64(a.samples, it++);
+            duckdb_append_double(a.samples, x->valuedouble);
+            if (duckdb_appender_end_row(a.samples) != DuckDBSuccess) {
+                cJSON_Delete(obj);
+                return ia_store_stage_fail(store, &a, err);
+            }
+        }
+        cJSON_Delete(obj);
+        if (rc != IA_OK) {
+            duckdb_appender_destroy(&a.rows);
+            duckdb_appender_destroy(&a.samples);
+            return ia_error_set(err, rc, "%s:%zu: %s", path, line_no, line_err.message);
+        }
+        (*lines)++;
+        *samples += (size_t)it;
+        line = next;
+    }
+    return ia_store_stage_close(store, &a, err);
+}
+
+ia_status ia_store_import_jsonl(ia_store *store, const char *path, ia_store_import_stats *stats,
+                                ia_error *err)
+{
+    if (store->read_only)
+        return ia_error_set(err, IA_ERR_INVALID, "%s: opened read-only", store->path);
+    char *text = NULL;
+    ia_status rc = ia_file_read_all(path, IMPORT_MAX_BYTES, &text, NULL, err);
+    if (rc != IA_OK)
+        return rc;
+    if ((rc = ia_store_exec(store, "import", "BEGIN TRANSACTION", err)) != IA_OK) {
+        free(text);
+        return rc;
+    }
+    size_t lines = 0, samples = 0, imported = 0, duplicates = 0;
+    double *buf = NULL;
+    size_t cap = 0;
+    rc = stage_lines(store, path, text, &lines, &samples, &buf, &cap, err);
+    free(buf);
+    free(text);
+    int64_t bad_line = 0;
+    if (rc == IA_OK)
+        rc = ia_store_query_int(store,
+                                "SELECT min(line) FROM stage WHERE created_at_text IS NOT NULL"
+                                " AND TRY_CAST(created_at_text AS TIMESTAMPTZ) IS NULL",
+                                0, &bad_line, err);
+    if (rc == IA_OK && bad_line > 0)
+        rc = ia_error_set(err, IA_ERR_PARSE, "%s:%lld: timestamp is not ISO 8601", path,
+                          (long long)bad_line);
+    if (rc == IA_OK)
+        rc = ia_store_stage_commit(store, 0, &imported, &duplicates, err);
+    if (rc == IA_OK)
+        rc = ia_store_exec(store, "import commit", "COMMIT", err);
+    if (rc != IA_OK) {
+        ia_store_rollback(store);
+        /* The staging tables are temporary and not transactional for us:
+         * empty them so the next batch starts clean. */
+        ia_error keep = err ? *err : (ia_error){0};
+        ia_store_exec(store, "clearing", "DELETE FROM stage; DELETE FROM stage_samples", NULL);
+        if (err)
+            *err = keep;
+        return rc;
+    }
+    if (stats) {
+        stats->lines += lines;
+        stats->imported += imported;
+        stats->duplicates += duplicates;
+        stats->samples += (size_t)store->last_sample_count;
+    }
+    return IA_OK;
+}
