@@ -113,7 +113,6 @@ typedef struct bert_state {
     bert_head head;
     int64_t num_labels;
     ia_tensor cls_dense_w, cls_dense_b, cls_w, cls_b;
-
 } bert_state;
 
 static void bert_free_state(ia_model *m)

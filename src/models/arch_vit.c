@@ -45,7 +45,6 @@ typedef struct vit_state {
 
     vit_head head;
     ia_tensor cls_w, cls_b, dist_w, dist_b;
-
 } vit_state;
 
 static void vit_free_state(ia_model *m)
