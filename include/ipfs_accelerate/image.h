@@ -48,7 +48,8 @@ typedef struct ia_image {
  * high byte; CMYK JPEGs are converted as PIL does. Errors name the file and
  * the problem: not an image (a format we do not read), truncated, absurd
  * dimensions (over IA_IMAGE_MAX_SIDE a side or IA_IMAGE_MAX_PIXELS in all),
- * corrupt data (with the decoder's own message). */
+ * corrupt data (with the decoder's own message), a progressive JPEG of more
+ * than 256 scans (each a pass over the whole image: a CPU exhaustion). */
 ia_status ia_image_load(const char *path, ia_image *out, ia_error *err);
 /* The same for LEN bytes in memory; NAME (a file name, a URL, "request
  * body") is only used in messages. */
