@@ -271,6 +271,8 @@ d = json.loads(t)
 d = d[0] if isinstance(d, list) else d
 assert d["results"] == 7 and d["compat"] == 34 and d["runs"] == 3 and d["samples"] >= 21, d
 ' "$tmp/out"
+check "bench recorded the method's environment" 0 -- "$bin" db query --db "$tmp/bench.duckdb" --format csv --sql "select cpu_isa, blas_kernel from test_runs order by run_id limit 1"
+expect "the ISA and the BLAS kernel are named" python3 -c 'import sys; rows = open(sys.argv[1]).read().split(); assert len(rows) == 2 and rows[1].split(",")[0] in ("avx512", "avx2", "portable") and rows[1].split(",")[1], rows' "$tmp/out"
 
 # db: the results store. Import, duplicates, a bad line, query formats,
 # export round trips, backup, check, stats, and the PostgreSQL refusal.

@@ -150,8 +150,8 @@ static void test_migrate_from_v1(void **state)
     assert_int_equal(ia_store_open(p, true, &s, &err), IA_ERR_INVALID);
     assert_non_null(strstr(err.message, "needs upgrading"));
     assert_int_equal(ia_store_open(p, false, &s, &err), IA_OK);
-    assert_int_equal(ia_store_schema_version(s), 2);
-    assert_int_equal(query_int(s, "SELECT count(*) FROM schema_version"), 2);
+    assert_int_equal(ia_store_schema_version(s), IA_STORE_SCHEMA_VERSION);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM schema_version"), IA_STORE_SCHEMA_VERSION);
     /* The old row is kept and the new views see it. */
     assert_int_equal(query_int(s, "SELECT count(*) FROM latest_performance WHERE model = 'bert'"), 1);
     assert_int_equal(query_int(s, "SELECT count(*) FROM test_results"), 0);
@@ -179,8 +179,10 @@ static void test_refuse_newer(void **state)
     duckdb_close(&db);
     ia_error err;
     assert_int_equal(ia_store_open(p, false, &s, &err), IA_ERR_UNSUPPORTED);
-    assert_non_null(strstr(err.message, "was written by a newer ipfs-accelerate (schema 99, this "
-                                        "one reads up to 2)"));
+    char want[128];
+    snprintf(want, sizeof want, "was written by a newer ipfs-accelerate (schema 99, this one reads "
+                                "up to %d)", IA_STORE_SCHEMA_VERSION);
+    assert_non_null(strstr(err.message, want));
 }
 
 static void test_run_results_samples_views(void **state)
@@ -351,7 +353,7 @@ static void test_check_good_and_damaged(void **state)
     }
     assert_int_equal(duckdb_query(con,
                                   "INSERT INTO schema_version (version, description) VALUES"
-                                  " (1, 'a'), (2, 'b');"
+                                  " (1, 'a'), (2, 'b'), (3, 'c');"
                                   "INSERT INTO performance_samples VALUES (42, 0, 1.0)",
                                   &r),
                      DuckDBSuccess);

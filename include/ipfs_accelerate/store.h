@@ -31,7 +31,7 @@ extern "C" {
 const char *ia_store_engine_version(void);
 
 /* The schema version this build writes and the newest it reads. */
-#define IA_STORE_SCHEMA_VERSION 2
+#define IA_STORE_SCHEMA_VERSION 3
 
 typedef struct ia_store ia_store;
 
@@ -60,6 +60,9 @@ typedef struct ia_store_run_info {
     int64_t started_at_us;      /* Unix time in microseconds; 0: now */
     const char *hardware;       /* platform name the run measured ("cpu"); may be NULL */
     const char *hw_json;        /* the `hw --json` snapshot; may be NULL */
+    const char *cpu_governor;   /* "performance", ...; NULL or "" when there is none */
+    const char *blas_kernel;    /* OpenBLAS's kernel ("Cooperlake"); may be NULL */
+    const char *cpu_isa;        /* our CPU kernels' instruction set ("avx512"); may be NULL */
 } ia_store_run_info;
 
 /* Records a run's start; *run_id receives its id. */

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "ipfs_accelerate/bench.h"
 #include "ipfs_accelerate/core.h"
+#include "ipfs_accelerate/engine.h"
 #include "ipfs_accelerate/hw.h"
 #include "ipfs_accelerate/models.h"
 #include "ipfs_accelerate/store.h"
@@ -58,6 +59,9 @@ static const char help[] =
     "A progress line goes to stderr on a terminal. Exit codes: 0 when the run\n"
     "completed (cases that could not run included), 1 on a failure of the run\n"
     "itself, 2 usage error.\n";
+
+/* OpenBLAS names the kernel it chose (the library is linked by ours). */
+char *openblas_get_corename(void);
 
 /* A comma-separated list, split in place. */
 typedef struct list {
@@ -495,13 +499,21 @@ static int run_bench(int argc, char **argv)
     }
     char *hw_json = ia_hw_report_to_json(report, false);
     const ia_build_info *build = ia_build_info_get();
+    char governor[64];
+    ia_bench_cpu_governor(governor, sizeof governor);
+    const char *isa = NULL;
+    ia_backend *cpu = ia_backend_cpu_create(&(ia_cpu_options){0}, &err);
+    if (cpu)
+        isa = ia_cpu_isa_name(ia_backend_cpu_isa(cpu));
     ia_store_run_info run = {.git_commit = build->git_commit, .command_line = command,
                              .build_flags = build->c_flags, .engine_version = build->version,
-                             .hardware = "cpu", .hw_json = hw_json};
+                             .hardware = "cpu", .hw_json = hw_json, .cpu_governor = governor,
+                             .blas_kernel = openblas_get_corename(), .cpu_isa = isa};
     ia_status sst = ia_store_open(ia_store_default_location(db), false, &store, &err);
     if (sst == IA_OK)
         sst = ia_store_begin_run(store, &run, &run_id, &err);
     free(hw_json);
+    ia_backend_free(cpu);
     if (sst != IA_OK) {
         ia_log_error("bench: %s", err.message);
         ia_store_close(store);

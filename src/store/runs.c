@@ -71,6 +71,10 @@ static void bind_run(duckdb_prepared_statement st, const void *p)
     bind_text(st, 6, c->host);
     duckdb_bind_int64(st, 7, c->info->started_at_us);
     c->capability_id ? duckdb_bind_int64(st, 8, c->capability_id) : duckdb_bind_null(st, 8);
+    bind_text(st, 9, c->info->cpu_governor && *c->info->cpu_governor ? c->info->cpu_governor
+                                                                     : NULL);
+    bind_text(st, 10, c->info->blas_kernel);
+    bind_text(st, 11, c->info->cpu_isa);
 }
 
 ia_status ia_store_begin_run(ia_store *store, const ia_store_run_info *info, int64_t *run_id,
@@ -100,9 +104,11 @@ ia_status ia_store_begin_run(ia_store *store, const ia_store_run_info *info, int
     if (rc == IA_OK)
         rc = run_prepared(store, "beginning a run",
                           "INSERT INTO test_runs (git_commit, git_branch, command_line,"
-                          " build_flags, engine_version, host, started_at, capability_id)"
+                          " build_flags, engine_version, host, started_at, capability_id,"
+                          " cpu_governor, blas_kernel, cpu_isa)"
                           " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 = 0 THEN"
-                          " CAST(current_timestamp AS TIMESTAMP) ELSE make_timestamp($7) END, $8)"
+                          " CAST(current_timestamp AS TIMESTAMP) ELSE make_timestamp($7) END, $8,"
+                          " $9, $10, $11)"
                           " RETURNING run_id",
                           bind_run, &c, run_id, err);
     if (rc == IA_OK)

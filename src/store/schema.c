@@ -122,9 +122,17 @@ static const char schema_v2[] =
     " QUALIFY row_number() OVER (PARTITION BY c.model_id, c.hardware_id"
     "  ORDER BY c.created_at DESC, c.compat_id DESC) = 1;";
 
+/* Version 3: what a run's figures depend on besides the code: the CPU
+ * frequency governor, the BLAS kernel and our kernels' instruction set. */
+static const char schema_v3[] =
+    "ALTER TABLE test_runs ADD COLUMN cpu_governor VARCHAR;"
+    "ALTER TABLE test_runs ADD COLUMN blas_kernel VARCHAR;"
+    "ALTER TABLE test_runs ADD COLUMN cpu_isa VARCHAR;";
+
 const ia_store_migration ia_store_migrations[] = {
     {1, "results, samples, runs, hardware and compatibility", schema_v1},
     {2, "test results, conversion metrics and the report views", schema_v2},
+    {3, "the measurement environment of a run", schema_v3},
 };
 const size_t ia_store_migration_count = sizeof ia_store_migrations / sizeof ia_store_migrations[0];
 
