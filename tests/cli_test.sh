@@ -326,4 +326,31 @@ check "db with PostgreSQL" 1 -- "$bin" db stats --db postgresql://localhost/resu
 expect "PostgreSQL is not supported yet" grep -q "PostgreSQL stores are not supported yet" "$tmp/err"
 check "db uses IA_DB" 0 -- env IA_DB="$db" "$bin" db check
 
+# db import of the Python framework's per-run JSON result file.
+cat >"$tmp/benchmark_bert_cpu_20250305_195714.json" <<'JSON'
+{
+  "model": "BERT",
+  "model_key": "bert",
+  "model_category": "embedding",
+  "model_path": "bert-base-uncased",
+  "hardware": "CPU",
+  "hardware_key": "cpu",
+  "timestamp": "2025-03-05T19:57:13.297083",
+  "batch_sizes": {
+    "1": {"throughput": 50, "latency_ms": 20, "memory_usage_mb": 115, "success": true},
+    "4": {"throughput": 200, "latency_ms": 50, "memory_usage_mb": 160, "success": true},
+    "8": {"success": false, "error": "out of memory"}
+  },
+  "compatible": true
+}
+JSON
+check "db import a Python framework run file" 0 -- "$bin" db import --db "$tmp/py.duckdb" "$tmp/benchmark_bert_cpu_20250305_195714.json"
+check "the Python run's rows" 0 -- "$bin" db query --db "$tmp/py.duckdb" --format csv --sql "select m.model_name, h.hardware_name, r.batch_size, r.latency_ms_mean, r.throughput_items_per_s, r.precision, r.is_simulated from performance_results r join models m using (model_id) join hardware_platforms h using (hardware_id) order by r.batch_size"
+expect "two successful batch sizes, marked simulated" python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+assert rows[1][:3] == ["bert-base-uncased", "cpu", "1"] and float(rows[1][3]) == 20 and rows[1][5] == "unknown" and rows[1][6] == "true", rows
+assert rows[2][2] == "4" and float(rows[2][4]) == 200 and len(rows) == 3, rows
+' "$tmp/out"
+
 shell_test_finish

@@ -168,6 +168,97 @@ static ia_status stage_lines(ia_store *store, const char *path, char *text, size
     return ia_store_stage_close(store, &a, err);
 }
 
+/* The Python framework we replace wrote one JSON object per run
+ * (benchmark_<model>_<hardware>_<time>.json): model_path, hardware_key,
+ * timestamp, and batch_sizes {"N": {throughput, latency_ms,
+ * memory_usage_mb, success}}. Each successful batch size becomes one of our
+ * lines. What does not map (docs/store.md): the sequence length and the
+ * precision, never recorded there (stored as 0 and "unknown"), samples and
+ * percentiles (its latency_ms is a mean); and since that framework largely
+ * simulated its figures, every row is marked is_simulated with the reason.
+ * Failed batch sizes are skipped. Returns NULL when text is not such a
+ * file; *bad names a field that is there but wrong. */
+static char *python_run_to_lines(const char *text, const char **bad)
+{
+    *bad = NULL;
+    cJSON *doc = cJSON_Parse(text);
+    const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(doc, "batch_sizes");
+    if (!cJSON_IsObject(doc) || !cJSON_IsObject(sizes)) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(doc, "model_path");
+    if (!cJSON_IsString(model))
+        model = cJSON_GetObjectItemCaseSensitive(doc, "model_key");
+    const cJSON *hw = cJSON_GetObjectItemCaseSensitive(doc, "hardware_key");
+    if (!cJSON_IsString(hw))
+        hw = cJSON_GetObjectItemCaseSensitive(doc, "hardware");
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(doc, "timestamp");
+    *bad = !cJSON_IsString(model) ? "model_path" : !cJSON_IsString(hw) ? "hardware_key"
+                                                  : !cJSON_IsString(ts) ? "timestamp"
+                                                                        : NULL;
+    size_t cap = 4096, n = 0;
+    char *out = *bad ? NULL : malloc(cap);
+    for (const cJSON *b = out ? sizes->child : NULL; b && out; b = b->next) {
+        const cJSON *ok = cJSON_GetObjectItemCaseSensitive(b, "success");
+        if (!cJSON_IsTrue(ok))
+            continue;
+        char *end;
+        long batch = strtol(b->string, &end, 10);
+        cJSON *line = cJSON_CreateObject();
+        char hw_lower[64];
+        snprintf(hw_lower, sizeof hw_lower, "%s", hw->valuestring);
+        for (char *c = hw_lower; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        cJSON_AddStringToObject(line, "model", model->valuestring);
+        cJSON_AddStringToObject(line, "hardware", hw_lower);
+        cJSON_AddNumberToObject(line, "batch_size", *end ? -1 : (double)batch);
+        cJSON_AddNumberToObject(line, "seq_len", 0);
+        cJSON_AddStringToObject(line, "precision", "unknown");
+        cJSON_AddStringToObject(line, "timestamp", ts->valuestring);
+        static const char *const map[][2] = {{"latency_ms", "latency_ms_mean"},
+                                             {"throughput", "throughput_items_per_s"},
+                                             {"memory_usage_mb", "memory_peak_mb"}};
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, map[i][0]);
+            if (v)
+                cJSON_AddItemToObject(line, map[i][1], cJSON_Duplicate(v, true));
+        }
+        cJSON_AddTrueToObject(line, "is_simulated");
+        cJSON_AddStringToObject(line, "simulation_reason",
+                                "imported from the Python framework's per-run JSON: not measured "
+                                "by ipfs-accelerate (that framework largely simulated its "
+                                "figures; sequence length and precision were not recorded)");
+        char *s = cJSON_PrintUnformatted(line);
+        cJSON_Delete(line);
+        size_t k = s ? strlen(s) : 0;
+        if (s && n + k + 2 > cap) {
+            cap = (n + k + 2) * 2;
+            char *more = realloc(out, cap);
+            if (!more) {
+                free(out);
+                out = NULL;
+            } else {
+                out = more;
+            }
+        }
+        if (!s || !out) {
+            free(s);
+            free(out);
+            out = NULL;
+            break;
+        }
+        memcpy(out + n, s, k);
+        out[n + k] = '\n';
+        n += k + 1;
+        free(s);
+    }
+    if (out)
+        out[n] = '\0';
+    cJSON_Delete(doc);
+    return out;
+}
+
 ia_status ia_store_import_jsonl(ia_store *store, const char *path, ia_store_import_stats *stats,
                                 ia_error *err)
 {
@@ -177,6 +268,24 @@ ia_status ia_store_import_jsonl(ia_store *store, const char *path, ia_store_impo
     ia_status rc = ia_file_read_all(path, IMPORT_MAX_BYTES, &text, NULL, err);
     if (rc != IA_OK)
         return rc;
+    /* A whole-file JSON object with batch_sizes: the Python framework's
+     * per-run result, converted to our lines. */
+    const char *first = text + strspn(text, " \t\r\n");
+    if (*first == '{' && strstr(first, "\"batch_sizes\"")) {
+        const char *bad = NULL;
+        char *lines_text = python_run_to_lines(first, &bad);
+        if (bad) {
+            free(text);
+            return ia_error_set(err, IA_ERR_PARSE,
+                                "%s: a per-run result of the Python framework without a usable "
+                                "'%s'",
+                                path, bad);
+        }
+        if (lines_text) {
+            free(text);
+            text = lines_text;
+        }
+    }
     if ((rc = ia_store_exec(store, "import", "BEGIN TRANSACTION", err)) != IA_OK) {
         free(text);
         return rc;
