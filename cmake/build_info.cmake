@@ -12,6 +12,9 @@ else()
     string(APPEND IA_GIT_COMMIT "-dirty")
   endif()
 endif()
+# The branch ("" on a detached HEAD or outside git).
+execute_process(COMMAND git -C "${SOURCE_DIR}" symbolic-ref --short -q HEAD
+                OUTPUT_VARIABLE IA_GIT_BRANCH OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
 string(REPLACE "\"" "\\\"" IA_C_FLAGS "${IA_C_FLAGS}")
 configure_file("${SRC}" "${OUT}.tmp" @ONLY)
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -81,6 +81,7 @@ ia_status ia_dir_create_all(const char *path, ia_error *err);
 typedef struct ia_build_info {
     const char *version;     /* "0.1.0" */
     const char *git_commit;  /* short hash, with "-dirty" when modified; "unknown" outside git */
+    const char *git_branch;  /* "main"; "" on a detached HEAD or outside git */
     const char *compiler;    /* "GNU 12.2.0" */
     const char *build_type;  /* "Release", "Debug", ... */
     const char *c_flags;     /* the flags the library was compiled with */

@@ -505,7 +505,9 @@ static int run_bench(int argc, char **argv)
     ia_backend *cpu = ia_backend_cpu_create(&(ia_cpu_options){0}, &err);
     if (cpu)
         isa = ia_cpu_isa_name(ia_backend_cpu_isa(cpu));
-    ia_store_run_info run = {.git_commit = build->git_commit, .command_line = command,
+    ia_store_run_info run = {.git_commit = build->git_commit,
+                             .git_branch = *build->git_branch ? build->git_branch : NULL,
+                             .command_line = command,
                              .build_flags = build->c_flags, .engine_version = build->version,
                              .hardware = "cpu", .hw_json = hw_json, .cpu_governor = governor,
                              .blas_kernel = openblas_get_corename(), .cpu_isa = isa};
