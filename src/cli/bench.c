@@ -274,9 +274,13 @@ static void print_json(const bench_case *bc)
            "\"mode\":\"inference\",\"status\":\"%s\"",
            bc->hardware, bc->batch, bc->seq, bc->precision, bc->status);
     if (strcmp(bc->status, "ok") != 0) {
-        printf(",\"reason\":");
+        /* the same keys as a measured case, null: readers need no second shape */
+        printf(",\"latency_ms_p50\":null,\"latency_ms_p90\":null,\"latency_ms_p99\":null,"
+               "\"throughput_items_per_s\":null,\"memory_peak_mb\":null,\"ttft_ms\":null,"
+               "\"tokens_per_s\":null,\"weights\":null,\"reason\":");
         ia_cli_put_json_string(bc->reason, strlen(bc->reason));
         printf("}\n");
+        fflush(stdout);
         return;
     }
     json_number("latency_ms_p50", bc->lat.p50);
