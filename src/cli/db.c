@@ -18,7 +18,8 @@ static const char help[] =
     "Subcommands:\n"
     "  query   --sql SQL [--format table|markdown|csv|json|html]\n"
     "  export  (--table T | --sql SQL) --format parquet|csv|json --out FILE\n"
-    "  import  FILE...          JSON lines, one result per line\n"
+    "  import  FILE...          JSON lines, one result per line (or the Python\n"
+    "                           framework's per-run files)\n"
     "  backup  --out FILE       a consistent copy of the store\n"
     "  check                    integrity; exit 1 on a problem\n"
     "  stats                    row counts, file size, schema version, time span\n"
@@ -47,7 +48,9 @@ static const char *const sub_help[][2] = {
     {"import", "Usage: ipfs-accelerate db import [--db FILE] FILE...\n\n"
                "Imports JSON-lines results (docs/store.md). Each file is one transaction:\n"
                "a bad line is reported as FILE:LINE and nothing of that file is kept.\n"
-               "Results already stored (same content) are skipped and counted.\n"},
+               "Results already stored (same content) are skipped and counted. A file\n"
+    "holding one JSON object with \"batch_sizes\" is read as a per-run result of\n"
+    "the Python framework this replaces: its rows are marked simulated.\n"},
     {"backup", "Usage: ipfs-accelerate db backup [--db FILE] --out FILE\n\n"
                "Checkpoints the store and copies it to FILE, which must not exist.\n"},
     {"check", "Usage: ipfs-accelerate db check [--db FILE]\n\n"
