@@ -288,12 +288,27 @@ check "db query --help" 0 -- "$bin" db query --help
 check "db without a subcommand" 2 -- "$bin" db
 check "db unknown subcommand" 2 -- "$bin" db frobnicate
 check "db import" 0 -- "$bin" db import --db "$db" "$tmp/history.jsonl"
-expect "db import counts the duplicate" grep -q "imported 2 results (3 samples), skipped 1 duplicates" "$tmp/out"
+expect "db import counts the duplicate" grep -q "imported 2 results (3 samples) and 0 compatibility rows, skipped 1 duplicates" "$tmp/out"
 check "db import again" 0 -- "$bin" db import --db "$db" "$tmp/history.jsonl"
 expect "db import again skips all" grep -q "imported 0 results.*skipped 3 duplicates" "$tmp/out"
 printf '%s\n' '{"model":"x","hardware":"cpu","batch_size":1,"seq_len":1,"precision":"fp32","timestamp":"2026-01-02T00:00:00Z"}' '{"model":"x","hardware":"cpu"' >"$tmp/bad.jsonl"
 check "db import a bad line" 1 -- "$bin" db import --db "$db" "$tmp/bad.jsonl"
 expect "db import names FILE:LINE" grep -q "bad.jsonl:2: not valid JSON" "$tmp/err"
+# Compatibility lines (with "status") and model types ride in the same files.
+cat >"$tmp/compat.jsonl" <<'JSONL'
+{"model":"bert","hardware":"cpu","batch_size":2,"seq_len":128,"precision":"fp32","timestamp":"2026-01-03T00:00:00Z","latency_ms_p50":18,"model_type":"bert","model_family":"embedding"}
+{"model":"whisper","hardware":"cpu","status":"unsupported","timestamp":"2026-01-03T00:00:00Z","error_message":"model type 'whisper' is not supported yet"}
+JSONL
+check "db import compatibility lines" 0 -- "$bin" db import --db "$tmp/compat.duckdb" "$tmp/compat.jsonl"
+expect "db import counts them" grep -q "imported 1 results (0 samples) and 1 compatibility rows" "$tmp/out"
+check "db import them again" 0 -- "$bin" db import --db "$tmp/compat.duckdb" "$tmp/compat.jsonl"
+check "one copy of the compatibility row" 0 -- "$bin" db query --db "$tmp/compat.duckdb" --format csv --sql "SELECT count(*) AS n FROM hardware_compatibility c JOIN models m USING (model_id) WHERE m.model_name = 'whisper'"
+expect "one copy of the compatibility row: 1" grep -qx "1" "$tmp/out"
+check "the model type is recorded" 0 -- "$bin" db query --db "$tmp/compat.duckdb" --format csv --sql "SELECT model_type || '/' || model_family AS t FROM models WHERE model_name = 'bert'"
+expect "the model type is bert/embedding" grep -qx "bert/embedding" "$tmp/out"
+printf '%s\n' '{"model":"x","hardware":"cpu","status":"exploded","timestamp":"2026-01-02T00:00:00Z"}' >"$tmp/badstatus.jsonl"
+check "db import an unknown status" 1 -- "$bin" db import --db "$tmp/compat.duckdb" "$tmp/badstatus.jsonl"
+expect "db import names the status" grep -q "badstatus.jsonl:1: status 'exploded' is not one of" "$tmp/err"
 check "db query json" 0 -- "$bin" db query --db "$db" --sql "SELECT model, hardware, latency_ms_p50 FROM latest_performance ORDER BY hardware" --format json
 expect "db query json rows" python3 -c '
 import json, sys

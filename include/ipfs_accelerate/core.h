@@ -77,6 +77,24 @@ ia_status ia_file_write_all(const char *path, const void *data, size_t len, ia_e
 /* Creates a folder and its parents (mkdir -p). */
 ia_status ia_dir_create_all(const char *path, ia_error *err);
 
+/* A growing text buffer for writers that build a document (reports, SVG).
+ * Appends never fail visibly: on out of memory the buffer is marked failed,
+ * keeps what it had, and later appends do nothing; check `failed` once at
+ * the end. data is NUL-terminated (or NULL while empty). */
+typedef struct ia_strbuf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} ia_strbuf;
+
+void ia_strbuf_append(ia_strbuf *b, const char *s, size_t n);
+void ia_strbuf_puts(ia_strbuf *b, const char *s);
+void ia_strbuf_printf(ia_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Takes the text (heap, the caller frees; "" when empty, NULL when failed)
+ * and empties the buffer. */
+char *ia_strbuf_take(ia_strbuf *b);
+void ia_strbuf_free(ia_strbuf *b);
+
 /* What this build is: filled in at build time. Strings are static. */
 typedef struct ia_build_info {
     const char *version;     /* "0.1.0" */

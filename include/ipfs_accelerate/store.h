@@ -120,6 +120,12 @@ typedef struct ia_store_compat {
 ia_status ia_store_add_compat(ia_store *store, int64_t run_id, const ia_store_compat *row,
                               ia_error *err);
 
+/* Records what a model is (config.json's model_type and the registry's
+ * family) in the models table, adding the model when new. A NULL leaves
+ * what was recorded before. */
+ia_status ia_store_set_model_info(ia_store *store, const char *model, const char *model_type,
+                                  const char *model_family, ia_error *err);
+
 /* --- reading --------------------------------------------------------------- */
 
 /* A query's answer as text: cells[row * columns + col] is NULL for SQL NULL. */
@@ -148,6 +154,7 @@ ia_status ia_store_backup(ia_store *store, const char *out_path, ia_error *err);
 
 typedef struct ia_store_import_stats {
     size_t lines, imported, duplicates, samples;
+    size_t compat_rows; /* lines that were compatibility rows */
 } ia_store_import_stats;
 
 /* Imports a JSON-lines file (docs/store.md) in one transaction: a bad line

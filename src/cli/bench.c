@@ -545,6 +545,13 @@ static int run_bench(int argc, char **argv)
         ia_status lst = ia_model_resolve(lm.v[mi], dir, sizeof dir, &synthetic, &lerr);
         if (lst == IA_OK)
             lst = ia_model_load(dir, NULL, &m, &lerr);
+        /* The store learns what the model is, so reports can group by family. */
+        const ia_model_type_info *type = m ? ia_model_type_get(m) : NULL;
+        if (store && type &&
+            ia_store_set_model_info(store, lm.v[mi], type->model_type, type->family, &err) != IA_OK) {
+            ia_log_error("bench: recording the model's type: %s", err.message);
+            sst = err.status;
+        }
         for (int hi = 0; hi < lh.n; hi++)
             for (int pi = 0; pi < lp.n; pi++)
                 for (int bi = 0; bi < lb.n; bi++)

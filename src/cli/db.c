@@ -377,9 +377,11 @@ static int db_import(const db_args *a, int argc, char **argv)
         total.imported += st.imported;
         total.duplicates += st.duplicates;
         total.samples += st.samples;
+        total.compat_rows += st.compat_rows;
     }
-    printf("imported %zu results (%zu samples), skipped %zu duplicates, read %zu lines\n",
-           total.imported, total.samples, total.duplicates, total.lines);
+    printf("imported %zu results (%zu samples) and %zu compatibility rows, skipped %zu "
+           "duplicates, read %zu lines\n",
+           total.imported, total.samples, total.compat_rows, total.duplicates, total.lines);
     ia_store_close(s);
     return rc;
 }

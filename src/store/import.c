@@ -94,9 +94,99 @@ static ia_status parse_line(const cJSON *obj, ia_store_result *r, const char **t
     return ia_store_result_validate(r, err);
 }
 
+static const char *string_or_null(const cJSON *obj, const char *key, bool *bad)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!f || cJSON_IsNull(f))
+        return NULL;
+    if (!cJSON_IsString(f))
+        *bad = true;
+    return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+/* A line with "status" records whether a case could run (a compatibility
+ * row, docs/store.md): model, hardware, status and timestamp, optionally
+ * batch_size, seq_len, precision, error_type, error_message. */
+static ia_status import_compat_line(ia_store *store, const cJSON *obj, ia_error *err)
+{
+    static const char *const known[] = {"model", "hardware", "status", "timestamp",
+                                        "batch_size", "seq_len", "precision", "error_type",
+                                        "error_message"};
+    for (const cJSON *f = obj->child; f; f = f->next) {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof known / sizeof known[0] && !ok; i++)
+            ok = strcmp(f->string, known[i]) == 0;
+        if (!ok)
+            return ia_error_set(err, IA_ERR_PARSE,
+                                "unknown field '%s' in a compatibility line (a line with "
+                                "\"status\")",
+                                f->string);
+    }
+    bool bad = false;
+    ia_store_compat row = {
+        .model = string_or_null(obj, "model", &bad),
+        .hardware = string_or_null(obj, "hardware", &bad),
+        .precision = string_or_null(obj, "precision", &bad),
+        .status = string_or_null(obj, "status", &bad),
+        .error_type = string_or_null(obj, "error_type", &bad),
+        .error_message = string_or_null(obj, "error_message", &bad),
+        .batch_size = -1,
+        .seq_len = -1,
+    };
+    const char *timestamp = string_or_null(obj, "timestamp", &bad);
+    if (bad)
+        return ia_error_set(err, IA_ERR_PARSE, "model, hardware, status, timestamp, precision, "
+                                               "error_type and error_message must be strings");
+    if (!row.model || !*row.model || !row.hardware || !*row.hardware || !timestamp)
+        return ia_error_set(err, IA_ERR_PARSE,
+                            "a compatibility line needs model, hardware, status and timestamp");
+    static const char *const statuses[] = {"ok", "unsupported", "oom", "timeout", "failed"};
+    bool known_status = false;
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        known_status |= strcmp(row.status, statuses[i]) == 0;
+    if (!known_status)
+        return ia_error_set(err, IA_ERR_PARSE,
+                            "status '%s' is not one of ok, unsupported, oom, timeout, failed",
+                            row.status);
+    int64_t *counts[] = {&row.batch_size, &row.seq_len};
+    const char *names[] = {"batch_size", "seq_len"};
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, names[i]);
+        if (!f || cJSON_IsNull(f))
+            continue;
+        if (!cJSON_IsNumber(f) || f->valuedouble != floor(f->valuedouble) ||
+            f->valuedouble < 0 || f->valuedouble > 2147483647.0)
+            return ia_error_set(err, IA_ERR_PARSE, "%s must be a whole number of 0 or more",
+                                names[i]);
+        *counts[i] = (int64_t)f->valuedouble;
+    }
+    return ia_store_insert_compat(store, 0, &row, timestamp, err);
+}
+
+/* A result line may say what its model is ("model_type", "model_family");
+ * recorded in the models table, then removed so the rest reads as a result. */
+static ia_status take_model_info(ia_store *store, cJSON *obj, ia_error *err)
+{
+    cJSON *type = cJSON_DetachItemFromObjectCaseSensitive(obj, "model_type");
+    cJSON *family = cJSON_DetachItemFromObjectCaseSensitive(obj, "model_family");
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(obj, "model");
+    ia_status rc = IA_OK;
+    if ((type && !cJSON_IsString(type) && !cJSON_IsNull(type)) ||
+        (family && !cJSON_IsString(family) && !cJSON_IsNull(family)))
+        rc = ia_error_set(err, IA_ERR_PARSE, "model_type and model_family must be strings");
+    else if ((cJSON_IsString(type) || cJSON_IsString(family)) && cJSON_IsString(model))
+        rc = ia_store_set_model_info(store, model->valuestring,
+                                     cJSON_IsString(type) ? type->valuestring : NULL,
+                                     cJSON_IsString(family) ? family->valuestring : NULL, err);
+    cJSON_Delete(type);
+    cJSON_Delete(family);
+    return rc;
+}
+
 /* Stages every line of text; returns the first bad line's error. */
 static ia_status stage_lines(ia_store *store, const char *path, char *text, size_t *lines,
-                             size_t *samples, double **buf, size_t *cap, ia_error *err)
+                             size_t *samples, size_t *compat_rows, double **buf, size_t *cap,
+                             ia_error *err)
 {
     ia_store_stage a;
     ia_status rc = ia_store_stage_open(store, &a, err);
@@ -121,10 +211,23 @@ static ia_status stage_lines(ia_store *store, const char *path, char *text, size
         const cJSON *sarr = NULL;
         ia_error line_err;
         ia_error_clear(&line_err);
+        bool compat = false;
         if (!obj)
             rc = ia_error_set(&line_err, IA_ERR_PARSE, "not valid JSON");
-        else
+        else if (cJSON_IsObject(obj) && cJSON_GetObjectItemCaseSensitive(obj, "status")) {
+            compat = true;
+            rc = import_compat_line(store, obj, &line_err);
+        } else if (cJSON_IsObject(obj) && (rc = take_model_info(store, obj, &line_err)) == IA_OK)
             rc = parse_line(obj, &r, &timestamp, &sarr, &line_err);
+        else if (!cJSON_IsObject(obj))
+            rc = ia_error_set(&line_err, IA_ERR_PARSE, "not a JSON object");
+        if (compat && rc == IA_OK) {
+            cJSON_Delete(obj);
+            (*lines)++;
+            (*compat_rows)++;
+            line = next;
+            continue;
+        }
         size_t n = 0;
         for (const cJSON *x = rc == IA_OK && sarr ? sarr->child : NULL; x; x = x->next) {
             if (n == *cap) {
@@ -293,7 +396,8 @@ ia_status ia_store_import_jsonl(ia_store *store, const char *path, ia_store_impo
     size_t lines = 0, samples = 0, imported = 0, duplicates = 0;
     double *buf = NULL;
     size_t cap = 0;
-    rc = stage_lines(store, path, text, &lines, &samples, &buf, &cap, err);
+    size_t compat_rows = 0;
+    rc = stage_lines(store, path, text, &lines, &samples, &compat_rows, &buf, &cap, err);
     free(buf);
     free(text);
     int64_t bad_line = 0;
@@ -324,6 +428,7 @@ ia_status ia_store_import_jsonl(ia_store *store, const char *path, ia_store_impo
         stats->imported += imported;
         stats->duplicates += duplicates;
         stats->samples += (size_t)store->last_sample_count;
+        stats->compat_rows += compat_rows;
     }
     return IA_OK;
 }

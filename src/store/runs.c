@@ -149,6 +149,7 @@ ia_status ia_store_end_run(ia_store *store, int64_t run_id, const char *status, 
 typedef struct compat_ctx {
     int64_t run_id;
     const ia_store_compat *row;
+    const char *created_at; /* ISO 8601, or NULL for now */
 } compat_ctx;
 
 static void bind_compat_names(duckdb_prepared_statement st, const void *p)
@@ -170,6 +171,47 @@ static void bind_compat(duckdb_prepared_statement st, const void *p)
     duckdb_bind_varchar(st, 7, c->row->status);
     bind_text(st, 8, c->row->error_type);
     bind_text(st, 9, c->row->error_message);
+    bind_text(st, 10, c->created_at);
+}
+
+ia_status ia_store_insert_compat(ia_store *store, int64_t run_id, const ia_store_compat *row,
+                                 const char *created_at, ia_error *err)
+{
+    if (!row->model || !row->hardware || !row->status)
+        return ia_error_set(err, IA_ERR_INVALID,
+                            "a compatibility row needs a model, hardware and a status");
+    compat_ctx c = {run_id, row, created_at};
+    ia_status rc = run_prepared(store, "adding a compatibility row",
+                                "INSERT INTO models (model_name) SELECT $1 WHERE $1 NOT IN"
+                                " (SELECT model_name FROM models)",
+                                bind_compat_names, &c, NULL, err);
+    if (rc == IA_OK)
+        rc = run_prepared(store, "adding a compatibility row",
+                          "INSERT INTO hardware_platforms (hardware_name) SELECT $2 WHERE $2 NOT IN"
+                          " (SELECT hardware_name FROM hardware_platforms) AND $1 IS NOT NULL",
+                          bind_compat_names, &c, NULL, err);
+    /* A row already stored with the same content and time is not added
+     * again, so importing a history twice keeps one copy. */
+    if (rc == IA_OK)
+        rc = run_prepared(store, "adding a compatibility row",
+                          "INSERT INTO hardware_compatibility (run_id, model_id, hardware_id,"
+                          " batch_size, seq_len, precision, status, error_type, error_message,"
+                          " created_at)"
+                          " SELECT $1, m.model_id, h.hardware_id, $4, $5, $6, $7, $8, $9,"
+                          " coalesce(CAST(CAST($10 AS TIMESTAMPTZ) AS TIMESTAMP),"
+                          "  CAST(current_timestamp AS TIMESTAMP))"
+                          " FROM models m, hardware_platforms h"
+                          " WHERE m.model_name = $2 AND h.hardware_name = $3"
+                          " AND ($10 IS NULL OR NOT EXISTS (SELECT 1 FROM hardware_compatibility x"
+                          "  WHERE x.model_id = m.model_id AND x.hardware_id = h.hardware_id"
+                          "  AND x.batch_size IS NOT DISTINCT FROM $4"
+                          "  AND x.seq_len IS NOT DISTINCT FROM $5"
+                          "  AND x.precision IS NOT DISTINCT FROM $6 AND x.status = $7"
+                          "  AND x.error_type IS NOT DISTINCT FROM $8"
+                          "  AND x.error_message IS NOT DISTINCT FROM $9"
+                          "  AND x.created_at = CAST(CAST($10 AS TIMESTAMPTZ) AS TIMESTAMP)))",
+                          bind_compat, &c, NULL, err);
+    return rc;
 }
 
 ia_status ia_store_add_compat(ia_store *store, int64_t run_id, const ia_store_compat *row,
@@ -177,32 +219,41 @@ ia_status ia_store_add_compat(ia_store *store, int64_t run_id, const ia_store_co
 {
     if (store->read_only)
         return ia_error_set(err, IA_ERR_INVALID, "%s: opened read-only", store->path);
-    if (!row->model || !row->hardware || !row->status)
-        return ia_error_set(err, IA_ERR_INVALID,
-                            "a compatibility row needs a model, hardware and a status");
-    compat_ctx c = {run_id, row};
     ia_status rc = ia_store_exec(store, "adding a compatibility row", "BEGIN TRANSACTION", err);
     if (rc == IA_OK)
-        rc = run_prepared(store, "adding a compatibility row",
-                          "INSERT INTO models (model_name) SELECT $1 WHERE $1 NOT IN"
-                          " (SELECT model_name FROM models);"
-                          , bind_compat_names, &c, NULL, err);
-    if (rc == IA_OK)
-        rc = run_prepared(store, "adding a compatibility row",
-                          "INSERT INTO hardware_platforms (hardware_name) SELECT $2 WHERE $2 NOT IN"
-                          " (SELECT hardware_name FROM hardware_platforms) AND $1 IS NOT NULL",
-                          bind_compat_names, &c, NULL, err);
-    if (rc == IA_OK)
-        rc = run_prepared(store, "adding a compatibility row",
-                          "INSERT INTO hardware_compatibility (run_id, model_id, hardware_id,"
-                          " batch_size, seq_len, precision, status, error_type, error_message)"
-                          " SELECT $1, (SELECT model_id FROM models WHERE model_name = $2),"
-                          " (SELECT hardware_id FROM hardware_platforms WHERE hardware_name = $3),"
-                          " $4, $5, $6, $7, $8, $9",
-                          bind_compat, &c, NULL, err);
+        rc = ia_store_insert_compat(store, run_id, row, NULL, err);
     if (rc == IA_OK)
         rc = ia_store_exec(store, "adding a compatibility row", "COMMIT", err);
     if (rc != IA_OK)
         ia_store_rollback(store);
     return rc;
+}
+
+typedef struct model_info_ctx {
+    const char *model, *model_type, *family;
+} model_info_ctx;
+
+static void bind_model_info(duckdb_prepared_statement st, const void *p)
+{
+    const model_info_ctx *c = p;
+    duckdb_bind_varchar(st, 1, c->model);
+    bind_text(st, 2, c->model_type);
+    bind_text(st, 3, c->family);
+}
+
+ia_status ia_store_set_model_info(ia_store *store, const char *model, const char *model_type,
+                                  const char *model_family, ia_error *err)
+{
+    if (store->read_only)
+        return ia_error_set(err, IA_ERR_INVALID, "%s: opened read-only", store->path);
+    if (!model || !*model)
+        return ia_error_set(err, IA_ERR_INVALID, "model info needs a model name");
+    model_info_ctx c = {model, model_type, model_family};
+    /* What is known is kept: a NULL never erases a type recorded earlier. */
+    return run_prepared(store, "recording the model's type",
+                        "INSERT INTO models (model_name, model_type, model_family)"
+                        " VALUES ($1, $2, $3) ON CONFLICT (model_name) DO UPDATE SET"
+                        " model_type = coalesce(excluded.model_type, models.model_type),"
+                        " model_family = coalesce(excluded.model_family, models.model_family)",
+                        bind_model_info, &c, NULL, err);
 }

@@ -17,6 +17,12 @@ struct ia_store {
     int64_t last_sample_count; /* samples it stored */
 };
 
+/* Adds one compatibility row inside the caller's transaction; created_at
+ * (ISO 8601) dates it, NULL meaning now. A dated row identical to one
+ * already stored is skipped. */
+ia_status ia_store_insert_compat(ia_store *store, int64_t run_id, const ia_store_compat *row,
+                                 const char *created_at, ia_error *err);
+
 /* Runs sql; on failure fills err with "F: what: engine message". */
 ia_status ia_store_exec(ia_store *store, const char *what, const char *sql, ia_error *err);
 
