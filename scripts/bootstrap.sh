@@ -12,10 +12,26 @@
 #      side by side) uses an existing install instead;
 #   3. installs the node packages the tests and benchmarks compare against
 #      (the Rust tokenizers library for node, gpt-3-encoder, the tokenizer of
-#      transformers.js) into deps/node with `npm ci`, from the versions and
-#      sha512 integrity values pinned in scripts/node/package-lock.json. Only
-#      tests and benchmarks use them (they skip, saying so, without them);
-#      IA_SKIP_NODE_DEPS=1 leaves this step out.
+#      transformers.js) and playwright-core (which drives chromium in the
+#      HTML report test; it downloads no browser) into deps/node with
+#      `npm ci`, from the versions and sha512 integrity values pinned in
+#      scripts/node/package-lock.json. Only tests and benchmarks use them
+#      (they skip, saying so, without them); IA_SKIP_NODE_DEPS=1 leaves this
+#      step out.
+#
+# Environment:
+#   IA_BROWSER_TESTS=1   also installs Debian's chromium (/usr/bin/chromium) in
+#                        step 1, and requires it, for the headless-browser test
+#                        of the HTML reports (tests/report_browser_test.sh,
+#                        driven by playwright-core from step 3). Off by
+#                        default: chromium is large, and the test skips,
+#                        saying so, without it. .ci/run sets it.
+#   IA_REQUIRE_BROWSER=1 read by the tests, not here: the browser test fails,
+#                        instead of skipping, when chromium or playwright-core
+#                        is absent. .ci/run sets it, so CI cannot pass by
+#                        skipping.
+#   IA_SKIP_NODE_DEPS=1  leaves step 3 out (see above).
+#   DUCKDB_DIR=/path     uses an existing DuckDB install (see step 2).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,12 +57,19 @@ debian_packages=(
   "python3:/usr/bin/python3"
   "unicode-data:/usr/share/unicode/UnicodeData.txt"
 )
+# Opt-in: the browser test drives exactly /usr/bin/chromium (Debian's build;
+# playwright's own download cannot run here), so no other chromium on PATH
+# stands in for it.
+if [[ "${IA_BROWSER_TESTS:-0}" == 1 ]]; then
+  debian_packages+=("chromium:/usr/bin/chromium")
+fi
 
 missing=()
 for entry in "${debian_packages[@]}"; do
   pkg=${entry%%:*} file=${entry#*:}
   # A tool already on PATH (from pyenv, say) is as good as Debian's.
-  if [[ -e "$file" ]] || { [[ "$file" == /usr/bin/* ]] && command -v "$(basename "$file")" >/dev/null; }; then
+  if [[ -e "$file" ]] || { [[ "$file" == /usr/bin/* && "$pkg" != chromium ]] \
+                             && command -v "$(basename "$file")" >/dev/null; }; then
     continue
   fi
   missing+=("$pkg")
@@ -73,6 +96,9 @@ fi
 # every tarball against the lock's integrity and runs no package scripts.
 install_node_deps() {
   local manifest="$root/scripts/node" dir="$deps/node" want log
+  if [[ "${IA_SKIP_NODE_DEPS:-0}" == 1 && "${IA_BROWSER_TESTS:-0}" == 1 ]]; then
+    fail "IA_BROWSER_TESTS=1 needs playwright-core from the node packages; unset IA_SKIP_NODE_DEPS"
+  fi
   if [[ "${IA_SKIP_NODE_DEPS:-0}" == 1 ]]; then
     say "node packages: skipped (IA_SKIP_NODE_DEPS=1); the tests that need them will skip"
     return 0
@@ -81,7 +107,8 @@ install_node_deps() {
   if [[ -f "$dir/.stamp" && "$(cat "$dir/.stamp")" == "$want" \
         && -f "$dir/node_modules/tokenizers/package.json" \
         && -f "$dir/node_modules/gpt-3-encoder/package.json" \
-        && -f "$dir/node_modules/@huggingface/tokenizers/package.json" ]]; then
+        && -f "$dir/node_modules/@huggingface/tokenizers/package.json" \
+        && -f "$dir/node_modules/playwright-core/package.json" ]]; then
     say "node packages: already in deps/node"
     return 0
   fi

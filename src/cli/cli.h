@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum { IA_EXIT_OK = 0, IA_EXIT_FAILURE = 1, IA_EXIT_USAGE = 2 };
 
@@ -23,7 +24,9 @@ extern const ia_cli_command ia_cli_generate;
 extern const ia_cli_command ia_cli_hw;
 extern const ia_cli_command ia_cli_infer;
 extern const ia_cli_command ia_cli_inspect;
+extern const ia_cli_command ia_cli_matrix;
 extern const ia_cli_command ia_cli_models;
+extern const ia_cli_command ia_cli_report;
 extern const ia_cli_command ia_cli_tokenize;
 extern const ia_cli_command ia_cli_version;
 
@@ -47,6 +50,11 @@ int ia_cli_option_error(const char *command, int opt, char **argv);
 /* Reports a usage error on stderr with a pointer to --help; returns 2. */
 int ia_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Parses a --since value: an ISO date or time ("2026-11-01",
+ * "2026-11-01T12:00:00Z") or an age before now_us ("30d", "12h", "2w",
+ * "90m"). Returns false when it is neither. */
+bool ia_cli_parse_since(const char *text, int64_t now_us, int64_t *since_us);
 
 /* Writes s[0, len) to stdout as a JSON string; NUL and other controls
  * escaped. */

@@ -1,5 +1,12 @@
 /* Options and messages shared by every command. */
+/* strptime and timegm need _GNU_SOURCE, which the build defines. */
 #include "cli.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <stdarg.h>
 #include <getopt.h>
@@ -65,4 +72,48 @@ void ia_cli_put_json_string(const char *s, size_t len)
         }
     }
     putchar('"');
+}
+
+bool ia_cli_parse_since(const char *text, int64_t now_us, int64_t *since_us)
+{
+    char *end = NULL;
+    long long n = strtoll(text, &end, 10);
+    int64_t seconds = 0;
+    if (isdigit((unsigned char)text[0]) && end[0] && !end[1]) {
+        switch (end[0]) {
+        case 'm': seconds = 60; break;
+        case 'h': seconds = 3600; break;
+        case 'd': seconds = 86400; break;
+        case 'w': seconds = 7 * 86400; break;
+        default: break;
+        }
+    }
+    if (seconds) {
+        if (n > INT64_MAX / 1000000 / seconds)
+            return false;
+        *since_us = now_us - (int64_t)n * seconds * 1000000;
+        return true;
+    }
+    /* A date, optionally with a time; always UTC (a trailing Z is allowed). */
+    struct tm tm = {0};
+    const char *rest = strptime(text, "%Y-%m-%d", &tm);
+    if (!rest)
+        return false;
+    if (*rest == 'T' || *rest == ' ') {
+        const char *t = strptime(rest + 1, "%H:%M:%S", &tm);
+        if (!t)
+            t = strptime(rest + 1, "%H:%M", &tm);
+        if (!t)
+            return false;
+        rest = t;
+    }
+    if (*rest == 'Z')
+        rest++;
+    if (*rest)
+        return false;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1)
+        return false;
+    *since_us = (int64_t)t * 1000000;
+    return true;
 }

@@ -16,7 +16,9 @@ static const ia_cli_command *const commands[] = {
     &ia_cli_hw,
     &ia_cli_infer,
     &ia_cli_inspect,
+    &ia_cli_matrix,
     &ia_cli_models,
+    &ia_cli_report,
     &ia_cli_tokenize,
     &ia_cli_version,
 };

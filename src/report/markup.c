@@ -1,0 +1,117 @@
+/* Escaping for the three languages reports are written in, and the way
+ * reports print numbers and times, so every format shows the same figure
+ * the same way. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "report_internal.h"
+
+void ia_report_put_xml(ia_strbuf *b, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        const char *rep = NULL;
+        switch (*p) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: break;
+        }
+        /* Control characters other than tab and newline are not allowed in
+         * XML at all: shown as U+FFFD rather than making the page invalid. */
+        if (!rep && (unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
+            rep = "\xEF\xBF\xBD";
+        if (rep) {
+            ia_strbuf_append(b, run, (size_t)(p - run));
+            ia_strbuf_puts(b, rep);
+            run = p + 1;
+        }
+    }
+    ia_strbuf_puts(b, run);
+}
+
+void ia_report_put_json(ia_strbuf *b, const char *s)
+{
+    if (!s) {
+        ia_strbuf_puts(b, "null");
+        return;
+    }
+    ia_strbuf_puts(b, "\"");
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        ia_strbuf_append(b, run, (size_t)(p - run));
+        switch (c) {
+        case '"': ia_strbuf_puts(b, "\\\""); break;
+        case '\\': ia_strbuf_puts(b, "\\\\"); break;
+        case '\n': ia_strbuf_puts(b, "\\n"); break;
+        case '\t': ia_strbuf_puts(b, "\\t"); break;
+        case '\r': ia_strbuf_puts(b, "\\r"); break;
+        default: ia_strbuf_printf(b, "\\u%04x", c); break;
+        }
+        run = p + 1;
+    }
+    ia_strbuf_puts(b, run);
+    ia_strbuf_puts(b, "\"");
+}
+
+void ia_report_put_md(ia_strbuf *b, const char *s)
+{
+    if (!s)
+        return;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r' || c == '\t')
+            ia_strbuf_puts(b, " ");
+        else if (strchr("|\\*_`<>[]", c)) {
+            char esc[3] = {'\\', c, 0};
+            ia_strbuf_puts(b, esc);
+        } else
+            ia_strbuf_append(b, p, 1);
+    }
+}
+
+void ia_report_put_sql(ia_strbuf *b, const char *s)
+{
+    ia_strbuf_puts(b, "'");
+    for (const char *p = s ? s : ""; *p; p++)
+        ia_strbuf_puts(b, *p == '\'' ? "''" : (char[2]){*p, 0});
+    ia_strbuf_puts(b, "'");
+}
+
+const char *ia_report_fmt_num(double v, char out[32])
+{
+    if (isnan(v)) {
+        snprintf(out, 32, "n/a");
+        return out;
+    }
+    double a = fabs(v);
+    /* Whole numbers (batch sizes, counts) print as such: "8", not "8.00". */
+    if (a >= 100 || v == floor(v))
+        snprintf(out, 32, "%.0f", v);
+    else if (a >= 10)
+        snprintf(out, 32, "%.1f", v);
+    else if (a >= 1)
+        snprintf(out, 32, "%.2f", v);
+    else
+        snprintf(out, 32, "%.3g", v);
+    return out;
+}
+
+const char *ia_report_fmt_time(int64_t us, char out[32])
+{
+    time_t t = (time_t)(us / 1000000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        snprintf(out, 32, "?");
+    return out;
+}
