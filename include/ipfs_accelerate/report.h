@@ -165,7 +165,7 @@ typedef struct ia_report_options {
      * and how the report links to it (relative to the report's own file). */
     const char *assets_dir;
     const char *assets_link;
-    int64_t generated_at_us; /* printed as the report's date; 0: now */
+    int64_t generated_at_us; /* the report's date; 0: SOURCE_DATE_EPOCH when set, else now */
     const char *db_label;    /* how the report names its store (a file name) */
 } ia_report_options;
 

@@ -56,18 +56,6 @@ static int64_t now_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* SOURCE_DATE_EPOCH (reproducible builds' convention) fixes the date the
- * report prints, so the same store gives the same bytes. */
-static int64_t generated_at(void)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    char *end = NULL;
-    long long s = epoch && *epoch ? strtoll(epoch, &end, 10) : -1;
-    if (epoch && *epoch && end && *end == 0 && s >= 0)
-        return (int64_t)s * 1000000;
-    return now_us();
-}
-
 /* The default chart folder of a Markdown report R.md: R-charts beside it. */
 static char *default_assets(const char *out)
 {
@@ -150,7 +138,6 @@ static int run(int argc, char **argv)
     if (assets && opt.format != IA_REPORT_MARKDOWN)
         return ia_cli_usage_error("report", "--assets is for --format markdown (HTML holds its "
                                             "charts inline)");
-    opt.generated_at_us = generated_at();
     if (since && !ia_cli_parse_since(since, now_us(), &opt.since_us))
         return ia_cli_usage_error("report", "--since '%s' is neither a date (2026-11-01) nor an "
                                             "age (30d, 12h)",

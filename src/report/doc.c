@@ -105,25 +105,26 @@ void ia_doc_heading(ia_doc *d, int level, const char *text)
     }
 }
 
+static void add_text(ia_doc *d, ia_doc_block_kind kind, const char *fmt, va_list ap)
+{
+    ia_doc_block *b = add_block(d, kind);
+    if (b)
+        b->text = vformat(d, fmt, ap);
+}
+
 void ia_doc_text(ia_doc *d, const char *fmt, ...)
 {
-    ia_doc_block *b = add_block(d, IA_DOC_TEXT);
-    if (!b)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    b->text = vformat(d, fmt, ap);
+    add_text(d, IA_DOC_TEXT, fmt, ap);
     va_end(ap);
 }
 
 void ia_doc_note(ia_doc *d, const char *fmt, ...)
 {
-    ia_doc_block *b = add_block(d, IA_DOC_NOTE);
-    if (!b)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    b->text = vformat(d, fmt, ap);
+    add_text(d, IA_DOC_NOTE, fmt, ap);
     va_end(ap);
 }
 

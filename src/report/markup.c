@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -114,4 +115,25 @@ const char *ia_report_fmt_time(int64_t us, char out[32])
     if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
         snprintf(out, 32, "?");
     return out;
+}
+
+int64_t ia_report_generated_at_us(void)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long s = epoch && *epoch ? strtoll(epoch, &end, 10) : -1;
+    if (s >= 0 && end && *end == 0)
+        return (int64_t)s * 1000000;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+int ia_report_cmp_hardware(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    bool xc = strcmp(x, "cpu") == 0, yc = strcmp(y, "cpu") == 0;
+    if (xc != yc)
+        return xc ? -1 : 1;
+    return strcmp(x, y);
 }

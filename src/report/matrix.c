@@ -77,16 +77,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "cpu" first (the baseline every other column is read against), then by name. */
-static int cmp_hardware(const void *a, const void *b)
-{
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    bool xc = strcmp(x, "cpu") == 0, yc = strcmp(y, "cpu") == 0;
-    if (xc != yc)
-        return xc ? -1 : 1;
-    return strcmp(x, y);
-}
-
 /* "unknown" last: it is what is left, not a family. */
 static int cmp_family(const void *a, const void *b)
 {
@@ -481,7 +471,7 @@ ia_status ia_matrix_build(ia_store *store, ia_matrix_by by, const char *model_fi
     else
         for (size_t i = 0; i < s.hardware.n; i++)
             mem = mem && name_list_add(&cols, s.hardware.v[i]);
-    name_list_sort(&cols, cmp_hardware);
+    name_list_sort(&cols, ia_report_cmp_hardware);
     name_list_sort(&s.row_models, cmp_str);
 
     ia_matrix *m = mem ? matrix_alloc(IA_MATRIX_BY_MODEL, s.row_models.v, s.row_models.n,

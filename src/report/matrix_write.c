@@ -361,20 +361,6 @@ static void html_table_cell(const ia_matrix *m, const ia_matrix_cell *cell, ia_s
     ia_strbuf_puts(b, "</td>");
 }
 
-/* The page's date: SOURCE_DATE_EPOCH when set (as `report` does), so the
- * same store gives the same bytes; else now. */
-static int64_t generated_at_us(void)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    char *end = NULL;
-    long long s = epoch && *epoch ? strtoll(epoch, &end, 10) : -1;
-    if (s >= 0 && end && *end == 0)
-        return (int64_t)s * 1000000;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
-
 static ia_status write_html(const ia_matrix *m, ia_strbuf *out, ia_error *err)
 {
     size_t n = m->rows * m->columns;
@@ -451,7 +437,7 @@ static ia_status write_html(const ia_matrix *m, ia_strbuf *out, ia_error *err)
             ia_html_row_end(out);
         }
         ia_html_table_end(out);
-        ia_html_end(out, generated_at_us());
+        ia_html_end(out, ia_report_generated_at_us());
     }
     for (size_t i = 0; i < n; i++) {
         free(labels ? labels[i] : NULL);

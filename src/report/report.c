@@ -4,7 +4,6 @@
  * report_compat.c and report_charts.c. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "report_internal.h"
 
@@ -116,12 +115,7 @@ ia_status ia_report_write(ia_store *store, const ia_report_options *opt, ia_strb
 {
     if ((size_t)opt->type >= sizeof type_names / sizeof type_names[0])
         return ia_error_set(err, IA_ERR_INVALID, "report: unknown report type %d", (int)opt->type);
-    int64_t now = opt->generated_at_us;
-    if (now == 0) {
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        now = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-    }
+    int64_t now = opt->generated_at_us ? opt->generated_at_us : ia_report_generated_at_us();
     ia_rp_data data;
     ia_status rc = ia_rp_data_load(store, opt, &data, err);
     if (rc != IA_OK)

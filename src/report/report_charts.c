@@ -34,15 +34,6 @@ static size_t distinct(const ia_rp_data *d, size_t field_offset, const char **ou
     return n;
 }
 
-static int cmp_hardware(const void *a, const void *b)
-{
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    /* The CPU first: it is the baseline every speedup is measured against. */
-    if (strcmp(x, "cpu") == 0 || strcmp(y, "cpu") == 0)
-        return strcmp(y, "cpu") == 0 ? (strcmp(x, "cpu") == 0 ? 0 : 1) : -1;
-    return strcmp(x, y);
-}
-
 static int64_t smallest_batch(const ia_rp_data *d, const char *model)
 {
     int64_t best = -1;
@@ -60,7 +51,7 @@ void ia_rp_chart_latency_by_hardware(ia_rp_ctx *c, const char *id)
     size_t model_total, hw_total;
     size_t nm = distinct(d, offsetof(ia_rp_result, model), models, MAX_MODELS, &model_total);
     size_t nh = distinct(d, offsetof(ia_rp_result, hardware), hardware, MAX_HARDWARE, &hw_total);
-    qsort(hardware, nh, sizeof hardware[0], cmp_hardware);
+    qsort(hardware, nh, sizeof hardware[0], ia_report_cmp_hardware);
     double values[MAX_HARDWARE][MAX_MODELS];
     char note_text[MAX_HARDWARE][MAX_MODELS][96];
     const char *notes[MAX_HARDWARE][MAX_MODELS];

@@ -23,6 +23,12 @@ void ia_report_put_sql(ia_strbuf *b, const char *s);
 /* A number the way reports show it: 3 significant digits ("12.3", "0.0451",
  * "1234"), "n/a" for NAN. out holds at least 32 bytes. */
 const char *ia_report_fmt_num(double v, char out[32]);
+/* qsort order of hardware names (const char *): "cpu" first, the baseline
+ * every other platform is read against, then by name. */
+int ia_report_cmp_hardware(const void *a, const void *b);
+/* The date a report or page prints: SOURCE_DATE_EPOCH (reproducible builds'
+ * convention) when set, so the same store gives the same bytes; else now. */
+int64_t ia_report_generated_at_us(void);
 /* Unix microseconds as "2026-11-27 14:03 UTC" (minutes) into out[32]. */
 const char *ia_report_fmt_time(int64_t us, char out[32]);
 

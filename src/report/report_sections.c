@@ -34,6 +34,16 @@ static double num_or_nan(int64_t v)
     return v < 0 ? NAN : (double)v;
 }
 
+/* The cells that name a configuration: model, hardware, batch, seq, precision. */
+static void config_cells(ia_rp_ctx *c, ia_doc_table *t, const ia_rp_result *r)
+{
+    ia_doc_cell_text(c->doc, t, r->model);
+    ia_doc_cell_text(c->doc, t, r->hardware);
+    ia_doc_cell_num(c->doc, t, (double)r->batch_size);
+    ia_doc_cell_num(c->doc, t, (double)r->seq_len);
+    ia_doc_cell_text(c->doc, t, r->precision);
+}
+
 /* The CPU's latency for the same configuration, for speedups. */
 static double cpu_latency(const ia_rp_data *d, const ia_rp_result *r)
 {
@@ -107,11 +117,7 @@ void ia_rp_fastest_table(ia_rp_ctx *c)
         i = j;
         if (!best)
             continue;
-        ia_doc_cell_text(c->doc, t, best->model);
-        ia_doc_cell_text(c->doc, t, best->hardware);
-        ia_doc_cell_num(c->doc, t, (double)best->batch_size);
-        ia_doc_cell_num(c->doc, t, (double)best->seq_len);
-        ia_doc_cell_text(c->doc, t, best->precision);
+        config_cells(c, t, best);
         ia_doc_cell_num(c->doc, t, ia_rp_latency(best));
         ia_doc_cell_num(c->doc, t, best->throughput);
         ia_doc_cell_num(c->doc, t, cpu_latency(d, best) / ia_rp_latency(best));
@@ -152,11 +158,7 @@ void ia_rp_latest_table(ia_rp_ctx *c)
     for (size_t i = 0; i < d->latest_count; i++) {
         const ia_rp_result *r = &d->latest[i];
         char when[32];
-        ia_doc_cell_text(c->doc, t, r->model);
-        ia_doc_cell_text(c->doc, t, r->hardware);
-        ia_doc_cell_num(c->doc, t, (double)r->batch_size);
-        ia_doc_cell_num(c->doc, t, (double)r->seq_len);
-        ia_doc_cell_text(c->doc, t, r->precision);
+        config_cells(c, t, r);
         ia_doc_cell_text(c->doc, t, r->mode);
         ia_doc_cell_num(c->doc, t, ia_rp_latency(r));
         ia_doc_cell_num(c->doc, t, r->p90);
@@ -396,11 +398,7 @@ void ia_rp_timing_tables(ia_rp_ctx *c)
         t->grouped = true;
     for (size_t i = 0; i < d->latest_count; i++) {
         const ia_rp_result *r = &d->latest[i];
-        ia_doc_cell_text(c->doc, t, r->model);
-        ia_doc_cell_text(c->doc, t, r->hardware);
-        ia_doc_cell_num(c->doc, t, (double)r->batch_size);
-        ia_doc_cell_num(c->doc, t, (double)r->seq_len);
-        ia_doc_cell_text(c->doc, t, r->precision);
+        config_cells(c, t, r);
         ia_doc_cell_num(c->doc, t, r->p50);
         ia_doc_cell_num(c->doc, t, r->p90);
         ia_doc_cell_num(c->doc, t, r->p99);
