@@ -49,6 +49,7 @@ debian_packages=(
   "pkg-config:/usr/bin/pkg-config"
   "libcjson-dev:/usr/include/cjson/cJSON.h"
   "libcmocka-dev:/usr/include/cmocka.h"
+  "libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h"
   "libopenblas-dev:/usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h"
   "libpng-dev:/usr/include/png.h"
   "libjpeg62-turbo-dev:/usr/include/jpeglib.h"

@@ -42,7 +42,7 @@ static void test_escaping(void **state)
     assert_string_equal(m, "a\\|b\\_c\\* \\[x\\]");
     free(m);
 
-    ia_report_put_sql(&b, "it's");
+    ia_store_put_literal(&b, "it's");
     char *q = ia_strbuf_take(&b);
     assert_string_equal(q, "'it''s'");
     free(q);

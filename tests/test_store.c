@@ -23,6 +23,9 @@
 #include "ipfs_accelerate/store.h"
 #include "store/store_internal.h"
 
+#define IA_STR_(x) #x
+#define IA_STR(x) IA_STR_(x)
+
 static char dir[256];
 
 static void path_in(char *buf, size_t cap, const char *name)
@@ -326,8 +329,9 @@ static void test_check_good_and_damaged(void **state)
     (void)state;
     char p[320];
     path_in(p, sizeof p, "damaged.duckdb");
-    /* A file whose samples table lost its foreign key (written by another
-     * tool, say) and holds a sample of no result. */
+    /* A file whose samples and findings tables lost their foreign keys to
+     * results (written by another tool, say) and holds a sample and a
+     * finding of no result. */
     remove(p);
     duckdb_database db;
     duckdb_connection con;
@@ -352,9 +356,17 @@ static void test_check_good_and_damaged(void **state)
         free(sql);
     }
     assert_int_equal(duckdb_query(con,
-                                  "INSERT INTO schema_version (version, description) VALUES"
-                                  " (1, 'a'), (2, 'b'), (3, 'c');"
-                                  "INSERT INTO performance_samples VALUES (42, 0, 1.0)",
+                                  "INSERT INTO schema_version (version, description)"
+                                  " SELECT v, 'step' FROM range(1, " IA_STR(IA_STORE_SCHEMA_VERSION)
+                                  " + 1) t(v);"
+                                  "INSERT INTO performance_samples VALUES (42, 0, 1.0);"
+                                  "INSERT INTO models (model_name) VALUES ('bert');"
+                                  "INSERT INTO hardware_platforms (hardware_name) VALUES ('cpu');"
+                                  "INSERT INTO performance_regressions (model_id, hardware_id,"
+                                  " batch_size, seq_len, precision, mode, metric, kind, severity,"
+                                  " first_result_id, method) VALUES (1, 1, 1, 8, 'fp32',"
+                                  " 'inference', 'latency_ms_p50', 'regression', 'minor', 42,"
+                                  " 'change-point')",
                                   &r),
                      DuckDBSuccess);
     duckdb_destroy_result(&r);
@@ -366,8 +378,10 @@ static void test_check_good_and_damaged(void **state)
     char report[512];
     int problems = 0;
     assert_int_equal(ia_store_check(s, report, sizeof report, &problems, &err), IA_OK);
-    assert_int_equal(problems, 1);
+    assert_int_equal(problems, 2);
     assert_non_null(strstr(report, "1 samples that belong to no result"));
+    assert_non_null(strstr(report, "1 regression findings whose model, hardware or first result"
+                                   " is missing"));
     ia_store_close(s);
 
     /* A file that is not a database at all. */
@@ -491,12 +505,262 @@ static void test_kill_9_loses_at_most_the_case_in_flight(void **state)
     }
 }
 
+/* Writes a file at schema version 3, the last before findings: every step
+ * up to 3 as that build ran them, and one result. */
+static void write_v3(const char *path)
+{
+    remove(path);
+    duckdb_database db;
+    duckdb_connection con;
+    assert_int_equal(duckdb_open(path, &db), DuckDBSuccess);
+    assert_int_equal(duckdb_connect(db, &con), DuckDBSuccess);
+    duckdb_result r;
+    assert_int_equal(duckdb_query(con,
+                                  "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY"
+                                  " KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT"
+                                  " NULL DEFAULT current_timestamp)",
+                                  &r),
+                     DuckDBSuccess);
+    duckdb_destroy_result(&r);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(ia_store_migrations[i].version, (int)i + 1);
+        if (duckdb_query(con, ia_store_migrations[i].sql, &r) != DuckDBSuccess)
+            fail_msg("%s", duckdb_result_error(&r));
+        duckdb_destroy_result(&r);
+    }
+    if (duckdb_query(con,
+                     "INSERT INTO schema_version (version, description) VALUES (1, 'a'), (2, 'b'),"
+                     " (3, 'c');"
+                     "INSERT INTO models (model_name) VALUES ('bert');"
+                     "INSERT INTO hardware_platforms (hardware_name) VALUES ('cpu');"
+                     "INSERT INTO performance_results (model_id, hardware_id, batch_size, seq_len,"
+                     " precision, created_at, git_commit, latency_ms_p50, content_hash) VALUES"
+                     " (1, 1, 1, 8, 'fp32', TIMESTAMP '2026-01-01 00:00:00', 'c0ffee', 5.0, 'h')",
+                     &r) != DuckDBSuccess)
+        fail_msg("%s", duckdb_result_error(&r));
+    duckdb_destroy_result(&r);
+    duckdb_disconnect(&con);
+    duckdb_close(&db);
+}
+
+static ia_store_regression finding(int64_t first_result_id)
+{
+    ia_store_regression f = {
+        .config = {.model = "bert", .hardware = "cpu", .precision = "fp32",
+                   .mode = "inference", .batch_size = 1, .seq_len = 8},
+        .metric = "latency_ms_p50", .kind = "regression", .severity = "major",
+        .change_pct = 12.5, .p_value = 0.001, .before_value = 5.0, .after_value = 5.625,
+        .first_result_id = first_result_id, .first_us = 0, .first_commit = NULL,
+        .method = "change-point"};
+    return f;
+}
+
+static void test_migrate_from_v3(void **state)
+{
+    (void)state;
+    char p[320];
+    path_in(p, sizeof p, "v3.duckdb");
+    write_v3(p);
+    ia_store *s = NULL;
+    ia_error err;
+    assert_int_equal(ia_store_open(p, true, &s, &err), IA_ERR_INVALID);
+    assert_non_null(strstr(err.message, "schema 3 needs upgrading"));
+    assert_int_equal(ia_store_open(p, false, &s, &err), IA_OK);
+    assert_int_equal(ia_store_schema_version(s), 4);
+    assert_int_equal(query_int(s, "SELECT max(version) FROM schema_version"), 4);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_regressions"), 0);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_baselines"), 0);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM latest_performance WHERE model = 'bert'"), 1);
+
+    /* The migrated store takes findings against its old results; a finding
+     * without a time or commit of its own takes its first result's. */
+    ia_store_regression f = finding(1);
+    int64_t id = 0;
+    bool is_new = false;
+    assert_int_equal(ia_store_add_regression(s, &f, &id, &is_new, &err), IA_OK);
+    assert_true(id > 0);
+    assert_true(is_new);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM regressions_view WHERE model = 'bert'"
+                                  " AND hardware = 'cpu' AND status = 'detected'"
+                                  " AND first_commit = 'c0ffee'"
+                                  " AND first_at = TIMESTAMP '2026-01-01 00:00:00'"),
+                     1);
+    size_t n = 0;
+    assert_int_equal(ia_store_set_baselines(s, NULL, &n, &err), IA_OK);
+    assert_int_equal(n, 1);
+    char report[512];
+    int problems = -1;
+    assert_int_equal(ia_store_check(s, report, sizeof report, &problems, &err), IA_OK);
+    assert_int_equal(problems, 0);
+    ia_store_close(s);
+
+    /* Reopened, it is at the current version and migrates nothing again. */
+    assert_int_equal(ia_store_open(p, true, &s, &err), IA_OK);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_regressions"), 1);
+    ia_store_close(s);
+}
+
+static void test_findings(void **state)
+{
+    (void)state;
+    ia_store *s = open_new("findings.duckdb");
+    ia_error err;
+    const int64_t t0 = 1767225600LL * 1000000; /* 2026-01-01 */
+    ia_store_result r = result("bert", "cpu", t0, 5.0);
+    r.seq_len = 8;
+    r.git_commit = "aaa111";
+    int64_t first = 0;
+    assert_int_equal(ia_store_add_result(s, 0, &r, NULL, 0, &first, &err), IA_OK);
+
+    ia_store_regression f = finding(first);
+    f.first_us = t0 + 1000000;
+    f.first_commit = "bbb222";
+    int64_t id = 0, again = 0;
+    bool is_new = false;
+    assert_int_equal(ia_store_add_regression(s, &f, &id, &is_new, &err), IA_OK);
+    assert_true(is_new);
+    /* The same finding again is the stored one, status kept. */
+    assert_int_equal(ia_store_set_regression_status(s, id, "acknowledged", &err), IA_OK);
+    assert_int_equal(ia_store_add_regression(s, &f, &again, &is_new, &err), IA_OK);
+    assert_false(is_new);
+    assert_int_equal(again, id);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM regressions_view WHERE regression_id = %lld AND status ="
+             " 'acknowledged' AND updated_at IS NOT NULL AND first_commit = 'bbb222' AND"
+             " first_at = TIMESTAMP '2026-01-01 00:00:01' AND change_pct = 12.5",
+             (long long)id);
+    assert_int_equal(query_int(s, sql), 1);
+    /* Another method over the same result is another finding. */
+    f.method = "baseline";
+    f.p_value = NAN;
+    assert_int_equal(ia_store_add_regression(s, &f, &again, &is_new, &err), IA_OK);
+    assert_true(is_new);
+    assert_true(again != id);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_regressions"
+                                  " WHERE p_value IS NULL"),
+                     1);
+
+    /* Bad values are refused naming what is allowed. */
+    assert_int_equal(ia_store_set_regression_status(s, id, "fixed", &err), IA_ERR_INVALID);
+    assert_non_null(strstr(err.message, "detected, acknowledged, resolved, false_positive"));
+    assert_non_null(strstr(err.message, "\"fixed\""));
+    assert_int_equal(ia_store_set_regression_status(s, 999999, "resolved", &err),
+                     IA_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "no regression finding 999999"));
+    f = finding(first);
+    f.kind = "slower";
+    assert_int_equal(ia_store_add_regression(s, &f, NULL, NULL, &err), IA_ERR_INVALID);
+    assert_non_null(strstr(err.message, "regression, improvement"));
+    f = finding(first);
+    f.severity = NULL;
+    assert_int_equal(ia_store_add_regression(s, &f, NULL, NULL, &err), IA_ERR_INVALID);
+    f = finding(first + 1000);
+    assert_int_equal(ia_store_add_regression(s, &f, NULL, NULL, &err), IA_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "no result"));
+    f = finding(first);
+    f.config.model = "gpt2";
+    assert_int_equal(ia_store_add_regression(s, &f, NULL, NULL, &err), IA_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "gpt2"));
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_regressions"), 2);
+    /* A failed call left no transaction open behind it. */
+    assert_int_equal(ia_store_set_regression_status(s, id, "resolved", &err), IA_OK);
+
+    char p[320];
+    path_in(p, sizeof p, "findings.duckdb");
+    ia_store_close(s);
+    assert_int_equal(ia_store_open(p, true, &s, &err), IA_OK);
+    assert_int_equal(ia_store_set_regression_status(s, id, "resolved", &err), IA_ERR_INVALID);
+    assert_non_null(strstr(err.message, "read-only"));
+    f = finding(first);
+    assert_int_equal(ia_store_add_regression(s, &f, NULL, NULL, &err), IA_ERR_INVALID);
+    ia_store_close(s);
+}
+
+static int64_t pinned(ia_store *s, const char *hardware, int64_t batch)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "SELECT b.result_id FROM performance_baselines b JOIN hardware_platforms h USING"
+             " (hardware_id) WHERE h.hardware_name = '%s' AND b.batch_size = %lld",
+             hardware, (long long)batch);
+    return query_int(s, sql);
+}
+
+static void test_baselines(void **state)
+{
+    (void)state;
+    ia_store *s = open_new("baselines.duckdb");
+    ia_error err;
+    const int64_t day = 86400LL * 1000000;
+    const int64_t t0 = 1767225600LL * 1000000;
+    int64_t old_cpu = 0, new_cpu = 0, cuda = 0, cpu_b4 = 0, newest_cpu = 0;
+    ia_store_result r = result("bert", "cpu", t0 + day, 10.0);
+    assert_int_equal(ia_store_add_result(s, 0, &r, NULL, 0, &new_cpu, &err), IA_OK);
+    r = result("bert", "cpu", t0, 11.0); /* added later, but older */
+    assert_int_equal(ia_store_add_result(s, 0, &r, NULL, 0, &old_cpu, &err), IA_OK);
+    r = result("bert", "cuda", t0, 2.0);
+    assert_int_equal(ia_store_add_result(s, 0, &r, NULL, 0, &cuda, &err), IA_OK);
+    r = result("bert", "cpu", t0, 30.0);
+    r.batch_size = 4;
+    assert_int_equal(ia_store_add_result(s, 0, &r, NULL, 0, &cpu_b4, &err), IA_OK);
+
+    size_t n = 0;
+    assert_int_equal(ia_store_set_baselines(s, NULL, &n, &err), IA_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(pinned(s, "cpu", 1), new_cpu);
+    assert_int_equal(pinned(s, "cuda", 1), cuda);
+    assert_int_equal(pinned(s, "cpu", 4), cpu_b4);
+
+    /* Setting again after a newer result replaces only what matches. */
+    r = result("bert", "cpu", t0 + 2 * day, 9.0);
+    assert_int_equal(ia_store_add_result(s, 0, &r, NULL, 0, &newest_cpu, &err), IA_OK);
+    ia_store_config filter = {.hardware = "cpu", .batch_size = 1, .seq_len = -1};
+    assert_int_equal(ia_store_set_baselines(s, &filter, &n, &err), IA_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(pinned(s, "cpu", 1), newest_cpu);
+    assert_int_equal(pinned(s, "cpu", 4), cpu_b4);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_baselines"), 3);
+
+    /* A filter that matches nothing pins nothing. */
+    filter = (ia_store_config){.model = "gpt2", .batch_size = -1, .seq_len = -1};
+    assert_int_equal(ia_store_set_baselines(s, &filter, &n, &err), IA_OK);
+    assert_int_equal(n, 0);
+
+    filter = (ia_store_config){.model = "bert", .hardware = "cuda", .batch_size = -1,
+                               .seq_len = -1};
+    assert_int_equal(ia_store_clear_baselines(s, &filter, &n, &err), IA_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM performance_baselines"), 2);
+    filter = (ia_store_config){.precision = "fp32", .mode = "inference", .batch_size = 4,
+                               .seq_len = 128};
+    assert_int_equal(ia_store_clear_baselines(s, &filter, &n, &err), IA_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(pinned(s, "cpu", 1), newest_cpu);
+
+    char report[512];
+    int problems = -1;
+    assert_int_equal(ia_store_check(s, report, sizeof report, &problems, &err), IA_OK);
+    assert_int_equal(problems, 0);
+    char p[320];
+    path_in(p, sizeof p, "baselines.duckdb");
+    ia_store_close(s);
+    assert_int_equal(ia_store_open(p, true, &s, &err), IA_OK);
+    assert_int_equal(ia_store_set_baselines(s, NULL, &n, &err), IA_ERR_INVALID);
+    assert_non_null(strstr(err.message, "read-only"));
+    assert_int_equal(ia_store_clear_baselines(s, NULL, &n, &err), IA_ERR_INVALID);
+    ia_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_and_default_location),
         cmocka_unit_test(test_migrate_from_v1),
         cmocka_unit_test(test_refuse_newer),
+        cmocka_unit_test(test_migrate_from_v3),
+        cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_baselines),
         cmocka_unit_test(test_run_results_samples_views),
         cmocka_unit_test(test_import_duplicates_bad_line_export),
         cmocka_unit_test(test_check_good_and_damaged),

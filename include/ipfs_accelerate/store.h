@@ -31,7 +31,7 @@ extern "C" {
 const char *ia_store_engine_version(void);
 
 /* The schema version this build writes and the newest it reads. */
-#define IA_STORE_SCHEMA_VERSION 3
+#define IA_STORE_SCHEMA_VERSION 4
 
 typedef struct ia_store ia_store;
 
@@ -126,6 +126,46 @@ ia_status ia_store_add_compat(ia_store *store, int64_t run_id, const ia_store_co
 ia_status ia_store_set_model_info(ia_store *store, const char *model, const char *model_type,
                                   const char *model_family, ia_error *err);
 
+/* --- regression findings and baselines (schema 4) ------------------------ */
+
+/* A configuration; in filters a NULL text or a count of -1 matches any. */
+typedef struct ia_store_config {
+    const char *model, *hardware, *precision, *mode;
+    int64_t batch_size, seq_len;
+} ia_store_config;
+
+/* A finding of the regression analysis. */
+typedef struct ia_store_regression {
+    ia_store_config config;   /* all fields set */
+    const char *metric;       /* "latency_ms_p50", ... */
+    const char *kind;         /* "regression" or "improvement" */
+    const char *severity;     /* "minor", "major", "critical" */
+    double change_pct, p_value, before_value, after_value;
+    int64_t first_result_id;  /* the first result after the change */
+    int64_t first_us;         /* its time (Unix us) */
+    const char *first_commit; /* its git commit; may be NULL */
+    const char *method;       /* "change-point" or "baseline" */
+} ia_store_regression;
+
+/* Records a finding (status "detected") unless the same configuration,
+ * metric, method and first result is already stored; *id receives the
+ * finding's id and *is_new whether it was added now. */
+ia_status ia_store_add_regression(ia_store *store, const ia_store_regression *finding,
+                                  int64_t *id, bool *is_new, ia_error *err);
+
+/* Sets a finding's status: "detected", "acknowledged", "resolved" or
+ * "false_positive"; an unknown id is IA_ERR_NOT_FOUND. */
+ia_status ia_store_set_regression_status(ia_store *store, int64_t id, const char *status,
+                                         ia_error *err);
+
+/* Pins the latest result of every configuration matching filter as its
+ * baseline (replacing an earlier one); *count receives how many. */
+ia_status ia_store_set_baselines(ia_store *store, const ia_store_config *filter, size_t *count,
+                                 ia_error *err);
+/* Removes the baselines of the matching configurations. */
+ia_status ia_store_clear_baselines(ia_store *store, const ia_store_config *filter,
+                                   size_t *count, ia_error *err);
+
 /* --- reading --------------------------------------------------------------- */
 
 /* A query's answer as text: cells[row * columns + col] is NULL for SQL NULL. */
@@ -137,6 +177,10 @@ typedef struct ia_store_table {
 } ia_store_table;
 
 ia_status ia_store_query(ia_store *store, const char *sql, ia_store_table **out, ia_error *err);
+
+/* Appends s to b as an SQL string literal (quotes doubled), for callers
+ * that put a user's text into a query for ia_store_query. */
+void ia_store_put_literal(ia_strbuf *b, const char *s);
 void ia_store_table_free(ia_store_table *table);
 
 typedef enum ia_store_format {

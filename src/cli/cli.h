@@ -16,6 +16,7 @@ typedef struct ia_cli_command {
     int (*run)(int argc, char **argv);
 } ia_cli_command;
 
+extern const ia_cli_command ia_cli_baseline;
 extern const ia_cli_command ia_cli_bench;
 extern const ia_cli_command ia_cli_classify;
 extern const ia_cli_command ia_cli_db;
@@ -26,8 +27,10 @@ extern const ia_cli_command ia_cli_infer;
 extern const ia_cli_command ia_cli_inspect;
 extern const ia_cli_command ia_cli_matrix;
 extern const ia_cli_command ia_cli_models;
+extern const ia_cli_command ia_cli_regress;
 extern const ia_cli_command ia_cli_report;
 extern const ia_cli_command ia_cli_tokenize;
+extern const ia_cli_command ia_cli_trend;
 extern const ia_cli_command ia_cli_version;
 
 /* Options every command accepts; ia_cli_common_option handles one of them

@@ -8,6 +8,7 @@
 #include "ipfs_accelerate/core.h"
 
 static const ia_cli_command *const commands[] = {
+    &ia_cli_baseline,
     &ia_cli_bench,
     &ia_cli_classify,
     &ia_cli_db,
@@ -18,8 +19,10 @@ static const ia_cli_command *const commands[] = {
     &ia_cli_inspect,
     &ia_cli_matrix,
     &ia_cli_models,
+    &ia_cli_regress,
     &ia_cli_report,
     &ia_cli_tokenize,
+    &ia_cli_trend,
     &ia_cli_version,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -81,14 +81,6 @@ void ia_report_put_md(ia_strbuf *b, const char *s)
     }
 }
 
-void ia_report_put_sql(ia_strbuf *b, const char *s)
-{
-    ia_strbuf_puts(b, "'");
-    for (const char *p = s ? s : ""; *p; p++)
-        ia_strbuf_puts(b, *p == '\'' ? "''" : (char[2]){*p, 0});
-    ia_strbuf_puts(b, "'");
-}
-
 const char *ia_report_fmt_num(double v, char out[32])
 {
     if (isnan(v)) {

@@ -211,15 +211,23 @@ void ia_rp_chart_histories(ia_rp_ctx *c, const char *id_prefix, size_t max_chart
         c->rc = ia_rp_history(c->store, c->opt, r, &points, &count, c->err);
         if (c->rc != IA_OK)
             break;
-        double *x = calloc(count ? count : 1, sizeof *x), *y = calloc(count ? count : 1, sizeof *y);
-        const char **notes = calloc(count ? count : 1, sizeof *notes);
-        if (!x || !y || !notes) {
+        size_t cap = count ? count : 1;
+        double *x = calloc(cap, sizeof *x), *y = calloc(cap, sizeof *y);
+        const char **notes = calloc(cap, sizeof *notes);
+        char (*note_text)[160] = calloc(cap, sizeof *note_text);
+        bool *marked = calloc(cap, sizeof *marked);
+        if (!x || !y || !notes || !note_text || !marked) {
             c->doc->failed = true;
         } else {
             for (size_t i = 0; i < count; i++) {
-                x[i] = (double)points[i].timestamp_us / 1e6;
-                y[i] = points[i].value;
-                notes[i] = points[i].git_commit;
+                const ia_rp_point *p = &points[i];
+                x[i] = (double)p->timestamp_us / 1e6;
+                y[i] = p->value;
+                marked[i] = p->finding != NULL;
+                snprintf(note_text[i], sizeof note_text[i], "%s%s%s%s",
+                         p->git_commit ? "commit " : "", p->git_commit ? p->git_commit : "",
+                         p->finding && p->git_commit ? "; " : "", p->finding ? p->finding : "");
+                notes[i] = note_text[i];
             }
             char id[64], title[320];
             snprintf(id, sizeof id, "%s-%zu", id_prefix, k + 1);
@@ -227,7 +235,7 @@ void ia_rp_chart_histories(ia_rp_ctx *c, const char *id_prefix, size_t max_chart
                      r->model, r->hardware, (long long)r->batch_size, (long long)r->seq_len,
                      r->precision);
             ia_chart_series s = {.name = "latency p50", .x = x, .y = y, .count = count,
-                                 .notes = notes};
+                                 .marked = marked, .notes = notes};
             ia_chart chart = {.kind = IA_CHART_TIME, .id = id, .title = title,
                               .x_label = "time (UTC)", .y_label = "latency p50 (ms)",
                               .unit = "ms", .series = &s, .series_count = 1};
@@ -236,6 +244,8 @@ void ia_rp_chart_histories(ia_rp_ctx *c, const char *id_prefix, size_t max_chart
         free(x);
         free(y);
         free(notes);
+        free(note_text);
+        free(marked);
         ia_rp_history_free(points, count);
     }
     if (n > max_charts)

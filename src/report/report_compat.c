@@ -106,7 +106,7 @@ static void failures_table(ia_rp_ctx *c)
                          " WHERE status <> 'ok'");
     if (c->opt->model && *c->opt->model) {
         ia_strbuf_puts(&sql, " AND contains(model, ");
-        ia_report_put_sql(&sql, c->opt->model);
+        ia_store_put_literal(&sql, c->opt->model);
         ia_strbuf_puts(&sql, ")");
     }
     ia_strbuf_puts(&sql, " ORDER BY model, hardware");
@@ -162,17 +162,23 @@ void ia_rp_regression_sections(ia_rp_ctx *c)
 {
     ia_doc_heading(c->doc, 2, "Regressions");
     if (!c->data->has_regressions) {
-        ia_doc_note(c->doc, "No regression analysis is stored in this database, so none is "
-                            "shown; this is not a statement that nothing regressed.");
+        ia_doc_note(c->doc, "No regression finding is stored in this database: either "
+                            "ipfs-accelerate regress has not analysed it or it found nothing. "
+                            "This is not a statement that nothing regressed.");
         return;
     }
     ia_store_table *q = NULL;
-    c->rc = ia_store_query(c->store, "SELECT * FROM performance_regressions ORDER BY 1", &q,
-                           c->err);
+    c->rc = ia_store_query(c->store,
+                           "SELECT regression_id AS id, status, kind, severity, model, hardware,"
+                           " batch_size, seq_len, precision, metric, change_pct, p_value,"
+                           " first_at AS first_bad_at, first_commit AS first_bad_commit, method"
+                           " FROM regressions_view ORDER BY status = 'detected' DESC,"
+                           " kind DESC, abs(change_pct) DESC, regression_id",
+                           &q, c->err);
     if (c->rc != IA_OK)
         return;
     if (q->rows == 0) {
-        ia_doc_note(c->doc, "The stored regression analysis found no regression.");
+        ia_doc_note(c->doc, "The stored regression analysis found no change.");
     } else {
         ia_doc_column *cols = calloc(q->columns ? q->columns : 1, sizeof *cols);
         if (!cols) {
@@ -180,8 +186,10 @@ void ia_rp_regression_sections(ia_rp_ctx *c)
         } else {
             for (size_t k = 0; k < q->columns; k++)
                 cols[k] = (ia_doc_column){q->names[k], q->names[k], NULL, q->numeric[k]};
-            ia_doc_table *t = ia_doc_table_begin(c->doc, "regressions", "Stored findings", cols,
-                                                 q->columns);
+            ia_doc_table *t = ia_doc_table_begin(c->doc, "regressions",
+                                                 "Findings of the regression analysis "
+                                                 "(ipfs-accelerate regress), active first",
+                                                 cols, q->columns);
             for (size_t r = 0; r < q->rows; r++)
                 for (size_t k = 0; k < q->columns; k++) {
                     const char *v = q->cells[r * q->columns + k];

@@ -18,12 +18,12 @@ static void put_filters(ia_strbuf *b, const ia_report_options *opt)
     ia_strbuf_puts(b, " WHERE true");
     if (opt->model && *opt->model) {
         ia_strbuf_puts(b, " AND contains(m.model_name, ");
-        ia_report_put_sql(b, opt->model);
+        ia_store_put_literal(b, opt->model);
         ia_strbuf_puts(b, ")");
     }
     if (opt->hardware && *opt->hardware) {
         ia_strbuf_puts(b, " AND h.hardware_name = ");
-        ia_report_put_sql(b, opt->hardware);
+        ia_store_put_literal(b, opt->hardware);
     }
     if (opt->since_us > 0)
         ia_strbuf_printf(b, " AND r.created_at >= make_timestamp(%lld)", (long long)opt->since_us);
@@ -113,6 +113,25 @@ static void free_result(ia_rp_result *r)
     free(r->simulation_reason);
 }
 
+/* Whether the store holds regression findings: the table exists from schema
+ * 4 on, and holds rows once `regress` found something. */
+static bool has_regressions(ia_store *store)
+{
+    ia_store_table *t = NULL;
+    bool has = ia_store_query(store,
+                              "SELECT count(*) FROM duckdb_tables() WHERE table_name ="
+                              " 'performance_regressions' AND database_name = current_database()",
+                              &t, NULL) == IA_OK &&
+               t->rows && t->cells[0] && strcmp(t->cells[0], "0") != 0;
+    ia_store_table_free(t);
+    t = NULL;
+    has = has && ia_store_query(store, "SELECT count(*) FROM performance_regressions", &t,
+                                NULL) == IA_OK &&
+          t->rows && t->cells[0] && strcmp(t->cells[0], "0") != 0;
+    ia_store_table_free(t);
+    return has;
+}
+
 static ia_status load_latest(ia_store *store, const ia_report_options *opt, ia_rp_data *d,
                              ia_error *err)
 {
@@ -155,9 +174,7 @@ static ia_status load_counts(ia_store *store, const ia_report_options *opt, ia_r
     ia_strbuf_puts(&sql, "SELECT count(*), count(DISTINCT r.model_id),"
                          " count(DISTINCT r.hardware_id), count(*) FILTER (r.is_simulated),"
                          " count(*) FILTER (r.weights_source = 'synthetic'),"
-                         " epoch_us(min(r.created_at)), epoch_us(max(r.created_at)),"
-                         " (SELECT count(*) FROM duckdb_tables() WHERE table_name ="
-                         " 'performance_regressions' AND database_name = current_database())"
+                         " epoch_us(min(r.created_at)), epoch_us(max(r.created_at))"
                          " FROM performance_results r JOIN models m USING (model_id)"
                          " JOIN hardware_platforms h USING (hardware_id)");
     put_filters(&sql, opt);
@@ -172,7 +189,7 @@ static ia_status load_counts(ia_store *store, const ia_report_options *opt, ia_r
     d->synthetic_count = int_at(t, 0, 4, 0);
     d->first_us = int_at(t, 0, 5, 0);
     d->last_us = int_at(t, 0, 6, 0);
-    d->has_regressions = int_at(t, 0, 7, 0) > 0;
+    d->has_regressions = has_regressions(store);
     ia_store_table_free(t);
     return IA_OK;
 }
@@ -263,20 +280,31 @@ ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_
     *points = NULL;
     *count = 0;
     ia_strbuf sql = {0};
+    /* A latency finding of the regression analysis that starts at a point
+     * marks it on the chart. */
     ia_strbuf_puts(&sql, "SELECT epoch_us(r.created_at),"
-                         " coalesce(r.latency_ms_p50, r.latency_ms_mean), r.git_commit"
-                         " FROM performance_results r JOIN models m USING (model_id)"
+                         " coalesce(r.latency_ms_p50, r.latency_ms_mean), r.git_commit,"
+                         " r.result_id,");
+    if (has_regressions(store))
+        ia_strbuf_puts(&sql, " (SELECT string_agg(g.kind || ' ' || printf('%+.1f%%',"
+                             " g.change_pct), '; ') FROM performance_regressions g"
+                             " WHERE g.first_result_id = r.result_id AND g.metric IN"
+                             " ('latency_ms_p50', 'latency_ms_mean')"
+                             " AND g.status <> 'false_positive')");
+    else
+        ia_strbuf_puts(&sql, " NULL");
+    ia_strbuf_puts(&sql, " FROM performance_results r JOIN models m USING (model_id)"
                          " JOIN hardware_platforms h USING (hardware_id)");
     put_filters(&sql, opt);
     ia_strbuf_puts(&sql, " AND m.model_name = ");
-    ia_report_put_sql(&sql, res->model);
+    ia_store_put_literal(&sql, res->model);
     ia_strbuf_puts(&sql, " AND h.hardware_name = ");
-    ia_report_put_sql(&sql, res->hardware);
+    ia_store_put_literal(&sql, res->hardware);
     ia_strbuf_printf(&sql, " AND r.batch_size = %lld AND r.seq_len = %lld AND r.precision = ",
                      (long long)res->batch_size, (long long)res->seq_len);
-    ia_report_put_sql(&sql, res->precision);
+    ia_store_put_literal(&sql, res->precision);
     ia_strbuf_puts(&sql, " AND r.mode = ");
-    ia_report_put_sql(&sql, res->mode);
+    ia_store_put_literal(&sql, res->mode);
     ia_strbuf_puts(&sql, " ORDER BY r.created_at, r.result_id");
     ia_store_table *t = NULL;
     ia_status rc = run_query(store, &sql, &t, err);
@@ -293,6 +321,8 @@ ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_
         (*points)[i].timestamp_us = int_at(t, i, 0, 0);
         (*points)[i].value = num_at(t, i, 1);
         (*points)[i].git_commit = text_at(t, i, 2);
+        (*points)[i].result_id = int_at(t, i, 3, 0);
+        (*points)[i].finding = text_at(t, i, 4);
     }
     *count = t->rows;
     ia_store_table_free(t);
@@ -301,8 +331,10 @@ ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_
 
 void ia_rp_history_free(ia_rp_point *points, size_t count)
 {
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
         free(points[i].git_commit);
+        free(points[i].finding);
+    }
     free(points);
 }
 

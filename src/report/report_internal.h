@@ -18,8 +18,6 @@ void ia_report_put_json(ia_strbuf *b, const char *s);
 /* s for a Markdown table cell: | and \ escaped, newlines as spaces, and the
  * characters Markdown would format (* _ ` < [ ]) escaped. NULL is "". */
 void ia_report_put_md(ia_strbuf *b, const char *s);
-/* s as an SQL string literal (quotes doubled), for filters in queries. */
-void ia_report_put_sql(ia_strbuf *b, const char *s);
 /* A number the way reports show it: 3 significant digits ("12.3", "0.0451",
  * "1234"), "n/a" for NAN. out holds at least 32 bytes. */
 const char *ia_report_fmt_num(double v, char out[32]);
@@ -78,9 +76,10 @@ typedef struct ia_rp_run {
 
 /* One point of a configuration's history. */
 typedef struct ia_rp_point {
-    int64_t timestamp_us;
+    int64_t timestamp_us, result_id;
     double value;
     char *git_commit;
+    char *finding; /* a stored latency finding starting here ("regression +10.2%"), or NULL */
 } ia_rp_point;
 
 typedef struct ia_rp_data {

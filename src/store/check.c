@@ -34,6 +34,15 @@ static const check_sql checks[] = {
     {"runs whose hardware snapshot is missing",
      "SELECT count(*) FROM test_runs WHERE capability_id IS NOT NULL AND capability_id NOT IN"
      " (SELECT capability_id FROM hardware_capabilities)"},
+    {"regression findings whose model, hardware or first result is missing",
+     "SELECT count(*) FROM performance_regressions WHERE model_id NOT IN (SELECT model_id FROM"
+     " models) OR hardware_id NOT IN (SELECT hardware_id FROM hardware_platforms)"
+     " OR first_result_id NOT IN (SELECT result_id FROM performance_results)"},
+    {"baselines whose result is missing or of another configuration",
+     "SELECT count(*) FROM performance_baselines b LEFT JOIN performance_results r USING"
+     " (result_id) WHERE r.result_id IS NULL OR r.model_id <> b.model_id"
+     " OR r.hardware_id <> b.hardware_id OR r.batch_size <> b.batch_size"
+     " OR r.seq_len <> b.seq_len OR r.precision <> b.precision OR r.mode <> b.mode"},
     {"results with a negative latency or throughput",
      "SELECT count(*) FROM performance_results WHERE latency_ms_p50 < 0 OR latency_ms_min < 0"
      " OR throughput_items_per_s < 0"},

@@ -233,3 +233,11 @@ ia_status ia_store_backup(ia_store *store, const char *out_path, ia_error *err)
         unlink(out_path);
     return rc;
 }
+
+void ia_store_put_literal(ia_strbuf *b, const char *s)
+{
+    ia_strbuf_puts(b, "'");
+    for (const char *p = s ? s : ""; *p; p++)
+        ia_strbuf_puts(b, *p == '\'' ? "''" : (char[2]){*p, 0});
+    ia_strbuf_puts(b, "'");
+}

@@ -129,10 +129,54 @@ static const char schema_v3[] =
     "ALTER TABLE test_runs ADD COLUMN blas_kernel VARCHAR;"
     "ALTER TABLE test_runs ADD COLUMN cpu_isa VARCHAR;";
 
+/* Version 4: what the regression analysis found and the results it compares
+ * against. A finding is keyed by its series, method and first result, so a
+ * second `regress` over the same history finds it stored and keeps the
+ * status a person gave it. Baselines are one row per configuration; setting
+ * one again replaces the pinned result. */
+static const char schema_v4[] =
+    "CREATE SEQUENCE regression_id_seq;"
+    "CREATE TABLE performance_regressions ("
+    " regression_id BIGINT PRIMARY KEY DEFAULT nextval('regression_id_seq'),"
+    " model_id BIGINT NOT NULL REFERENCES models (model_id),"
+    " hardware_id BIGINT NOT NULL REFERENCES hardware_platforms (hardware_id),"
+    " batch_size INTEGER NOT NULL, seq_len INTEGER NOT NULL,"
+    " precision VARCHAR NOT NULL, mode VARCHAR NOT NULL,"
+    " metric VARCHAR NOT NULL,"
+    " kind VARCHAR NOT NULL CHECK (kind IN ('regression', 'improvement')),"
+    " severity VARCHAR NOT NULL CHECK (severity IN ('minor', 'major', 'critical')),"
+    " change_pct DOUBLE, p_value DOUBLE, before_value DOUBLE, after_value DOUBLE,"
+    " first_result_id BIGINT NOT NULL REFERENCES performance_results (result_id),"
+    " first_at TIMESTAMP, first_commit VARCHAR,"
+    " method VARCHAR NOT NULL CHECK (method IN ('change-point', 'baseline')),"
+    " status VARCHAR NOT NULL DEFAULT 'detected'"
+    "  CHECK (status IN ('detected', 'acknowledged', 'resolved', 'false_positive')),"
+    " detected_at TIMESTAMP NOT NULL DEFAULT current_timestamp,"
+    " updated_at TIMESTAMP,"
+    " UNIQUE (model_id, hardware_id, batch_size, seq_len, precision, mode, metric, method,"
+    "  first_result_id));"
+    "CREATE TABLE performance_baselines ("
+    " model_id BIGINT NOT NULL REFERENCES models (model_id),"
+    " hardware_id BIGINT NOT NULL REFERENCES hardware_platforms (hardware_id),"
+    " batch_size INTEGER NOT NULL, seq_len INTEGER NOT NULL,"
+    " precision VARCHAR NOT NULL, mode VARCHAR NOT NULL,"
+    " result_id BIGINT NOT NULL REFERENCES performance_results (result_id),"
+    " set_at TIMESTAMP NOT NULL DEFAULT current_timestamp,"
+    " UNIQUE (model_id, hardware_id, batch_size, seq_len, precision, mode));"
+    "CREATE VIEW regressions_view AS"
+    " SELECT g.regression_id, m.model_name AS model, h.hardware_name AS hardware,"
+    "  g.batch_size, g.seq_len, g.precision, g.mode, g.metric, g.kind, g.severity,"
+    "  g.change_pct, g.p_value, g.before_value, g.after_value, g.first_result_id,"
+    "  g.first_at, g.first_commit, g.method, g.status, g.detected_at, g.updated_at"
+    " FROM performance_regressions g"
+    " JOIN models m ON m.model_id = g.model_id"
+    " JOIN hardware_platforms h ON h.hardware_id = g.hardware_id;";
+
 const ia_store_migration ia_store_migrations[] = {
     {1, "results, samples, runs, hardware and compatibility", schema_v1},
     {2, "test results, conversion metrics and the report views", schema_v2},
     {3, "the measurement environment of a run", schema_v3},
+    {4, "regression findings and baselines", schema_v4},
 };
 const size_t ia_store_migration_count = sizeof ia_store_migrations / sizeof ia_store_migrations[0];
 
