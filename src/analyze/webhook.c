@@ -54,6 +54,22 @@ static bool has_web_scheme(const char *url)
     return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
 }
 
+/* How messages name the URL: scheme and host only. Webhook URLs carry their
+ * secret in the path or query (Slack's /services/T../B../token), and error
+ * messages end up in CI logs. */
+static void redact(const char *url, char *out, size_t cap)
+{
+    const char *sep = strstr(url, "://");
+    size_t scheme_len = sep ? (size_t)(sep + 3 - url) : 0;
+    const char *host = url + scheme_len;
+    const char *end = host + strcspn(host, "/?#");
+    const char *at = memchr(host, '@', (size_t)(end - host));
+    if (at)
+        host = at + 1; /* user:password@ is a secret too */
+    snprintf(out, cap, "%.*s%.*s%s", (int)scheme_len, url, (int)(end - host), host,
+             *end ? "/..." : "");
+}
+
 /* The reply as one printable line, for the end of an error message. */
 static void flatten(reply *r)
 {
@@ -68,19 +84,21 @@ ia_status ia_webhook_post(const char *url, const char *body, long timeout_ms, ia
 {
     if (!url || !*url)
         return ia_error_set(err, IA_ERR_INVALID, "webhook: no URL given");
+    char shown[256];
+    redact(url, shown, sizeof shown);
     if (!has_web_scheme(url))
         return ia_error_set(err, IA_ERR_INVALID,
-                            "webhook %s: only http:// and https:// URLs are supported", url);
+                            "webhook %s: only http:// and https:// URLs are supported", shown);
     if (!body)
         body = "";
     pthread_once(&curl_once, init_curl);
     if (curl_init_result != CURLE_OK)
-        return ia_error_set(err, IA_ERR_INTERNAL, "webhook %s: libcurl failed to start: %s", url,
+        return ia_error_set(err, IA_ERR_INTERNAL, "webhook %s: libcurl failed to start: %s", shown,
                             curl_easy_strerror(curl_init_result));
     CURL *curl = curl_easy_init();
     if (!curl)
         return ia_error_set(err, IA_ERR_NOMEM, "webhook %s: libcurl could not create a handle",
-                            url);
+                            shown);
 
     char user_agent[96];
     snprintf(user_agent, sizeof user_agent, "ipfs-accelerate/%s", ia_build_info_get()->version);
@@ -91,7 +109,7 @@ ia_status ia_webhook_post(const char *url, const char *body, long timeout_ms, ia
     if (!more) {
         curl_slist_free_all(headers);
         curl_easy_cleanup(curl);
-        return ia_error_set(err, IA_ERR_NOMEM, "webhook %s: out of memory", url);
+        return ia_error_set(err, IA_ERR_NOMEM, "webhook %s: out of memory", shown);
     }
     headers = more;
 
@@ -120,7 +138,7 @@ ia_status ia_webhook_post(const char *url, const char *body, long timeout_ms, ia
     ia_status rc = IA_OK;
     CURLcode sent = curl_easy_perform(curl);
     if (sent != CURLE_OK) {
-        rc = ia_error_set(err, IA_ERR_IO, "webhook %s: %s", url,
+        rc = ia_error_set(err, IA_ERR_IO, "webhook %s: %s", shown,
                           curl_message[0] ? curl_message : curl_easy_strerror(sent));
     } else {
         long status = 0;
@@ -128,7 +146,7 @@ ia_status ia_webhook_post(const char *url, const char *body, long timeout_ms, ia
         if (status < 200 || status > 299) {
             flatten(&answer);
             rc = ia_error_set(err, IA_ERR_IO, "webhook %s: the receiver answered HTTP %ld%s%s",
-                              url, status, answer.len ? ": " : "", answer.text);
+                              shown, status, answer.len ? ": " : "", answer.text);
         }
     }
     curl_slist_free_all(headers);

@@ -476,8 +476,8 @@ static int analyze(regress_args *a)
                 ia_log_error("regress: webhook: %s", err.message);
                 code = IA_EXIT_FAILURE;
             } else {
-                ia_log_info("regress: webhook: %zu new finding%s posted to %s", posted,
-                            posted == 1 ? "" : "s", a->webhook);
+                ia_log_info("regress: webhook: %zu new finding%s posted", posted,
+                            posted == 1 ? "" : "s");
             }
         }
         if (code == IA_EXIT_OK && strcmp(a->fail_on, "regression") == 0)
