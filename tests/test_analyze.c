@@ -299,6 +299,8 @@ static void test_min_segment(void **state)
     }
     /* Shorter than two segments: no test, no change, no error. */
     assert_int_equal(detect(p, 7, &o, c, 4), 0);
+    o.min_segment = SIZE_MAX;
+    assert_int_equal(detect(p, 40, &o, c, 4), 0);
 }
 
 static void test_zero_before(void **state)
@@ -360,6 +362,14 @@ static void test_long_series_fast(void **state)
     assert_in_range(c[0].index, 5990, 6010);
     /* Well under a second optimised; sanitizers slow it several times. */
     assert_true(seconds < 5);
+    /* Asking for a million shuffles does not make it unbounded. */
+    o.permutations = 1000000;
+    t0 = clock();
+    n = detect(p, N, &o, c, 8);
+    seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    print_message("10,000 points, 1e6 permutations asked: %.3f s\n", seconds);
+    assert_int_equal(n, 1);
+    assert_true(seconds < 10);
     free(p);
 }
 

@@ -81,10 +81,12 @@ typedef struct ia_change {
 } ia_change;
 
 /* Finds the change points of points[0, n) (time order; NAN values are
- * skipped) that are significant and at least min_effect in size, in index
- * order. Writes up to cap changes to out and their number to *count.
- * Isolated outliers do not make a change: each side must hold min_segment
- * points. */
+ * skipped) that are significant, at least min_effect in size and at least
+ * 1.5 robust noise sigmas of the point values (a smaller shift may be real,
+ * but its place cannot be told), in index order. Writes up to cap changes
+ * to out and their number (at most cap) to *count. Isolated outliers do
+ * not make a change: each side must hold min_segment points. The method:
+ * src/analyze/changepoint.c and docs/regressions.md. */
 ia_status ia_detect_changes(const ia_series_point *points, size_t n,
                             const ia_change_options *options, ia_change *out, size_t cap,
                             size_t *count, ia_error *err);
@@ -167,7 +169,8 @@ typedef struct ia_finding {
 } ia_finding;
 
 /* "minor" below twice the threshold, "major" below five times, else
- * "critical" (threshold and change as fractions). */
+ * "critical" (threshold and change as fractions). A change with no
+ * relative size (NAN: the value before was 0) is "major". */
 const char *ia_finding_severity(double change, double threshold);
 
 /* Runs change-point detection over every series of each metric the filter

@@ -13,6 +13,8 @@
 
 const char *ia_finding_severity(double change, double threshold)
 {
+    if (isnan(change))
+        return "major";
     double a = fabs(change);
     if (threshold <= 0)
         threshold = 0.05;

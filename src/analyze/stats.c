@@ -115,34 +115,40 @@ uint64_t ia_analyze_rand_next(uint64_t *state)
 }
 
 /* P(U <= u) under the null for samples of m and n distinct values: the
- * number of arrangements with that U over C(m + n, m). */
+ * number of arrangements with that U over C(m + n, m). NAN when out of
+ * memory. */
 static double exact_cdf(size_t m, size_t n, size_t u)
 {
-    /* f[a][b][k]: arrangements of a values of one sample and b of the other
-     * with U = k; at most 10 x 10 values, so U <= 100. */
-    static const size_t UMAX = EXACT_MAX * EXACT_MAX;
-    double f[EXACT_MAX + 1][EXACT_MAX + 1][EXACT_MAX * EXACT_MAX + 1];
-    memset(f, 0, sizeof f);
+    /* f(a, b, k): arrangements of a values of one sample and b of the other
+     * with U = k (U <= a b <= m n). On the heap: up to 97 KB, too much for
+     * the small stacks of worker threads. */
+    size_t ks = m * n + 1;
+    double *f = calloc((m + 1) * (n + 1) * ks, sizeof *f);
+    if (!f)
+        return NAN;
+#define F(a, b, k) f[((a) * (n + 1) + (b)) * ks + (k)]
     for (size_t a = 0; a <= m; a++) {
         for (size_t b = 0; b <= n; b++) {
             if (a == 0 || b == 0) {
-                f[a][b][0] = 1;
+                F(a, b, 0) = 1;
                 continue;
             }
-            for (size_t k = 0; k <= UMAX; k++) {
+            for (size_t k = 0; k <= a * b; k++) {
                 /* The largest value belongs to the first sample (it then
                  * beats all b of the other) or to the second. */
-                double from_a = k >= b ? f[a - 1][b][k - b] : 0;
-                f[a][b][k] = from_a + f[a][b - 1][k];
+                double from_a = k >= b ? F(a - 1, b, k - b) : 0;
+                F(a, b, k) = from_a + F(a, b - 1, k);
             }
         }
     }
     double below = 0, total = 0;
-    for (size_t k = 0; k <= m * n; k++) {
-        total += f[m][n][k];
+    for (size_t k = 0; k < ks; k++) {
+        total += F(m, n, k);
         if (k <= u)
-            below += f[m][n][k];
+            below += F(m, n, k);
     }
+#undef F
+    free(f);
     return below / total;
 }
 
