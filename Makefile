@@ -31,6 +31,8 @@ RUN_MODELS ?= bert-base-uncased,sentence-transformers/all-MiniLM-L6-v2,gpt2,goog
 run: build
 	$(BUILD)/ipfs-accelerate hw
 	$(BUILD)/ipfs-accelerate bench --quick --models $(RUN_MODELS) --batch-sizes 1,8 --seq-lens 128
+	$(BUILD)/ipfs-accelerate report --format html --out report.html
+	@echo "report: report.html (ipfs-accelerate report --help for the other reports)"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

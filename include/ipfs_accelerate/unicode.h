@@ -102,6 +102,9 @@ const char *ia_unicode_version(void);
  * or a value above U+10FFFF. *cp is left alone unless it succeeds. */
 int ia_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
+/* Whether s[0, len) is entirely valid UTF-8 (as ia_utf8_decode defines it). */
+bool ia_utf8_valid(const char *s, size_t len);
+
 /* Encodes cp into out (room for 4 bytes, no NUL written). Returns the bytes
  * written (1 to 4), or 0 when cp is a surrogate or above U+10FFFF. */
 int ia_utf8_encode(uint32_t cp, char out[4]);

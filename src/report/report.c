@@ -76,6 +76,7 @@ static void build(ia_rp_ctx *c)
         ia_rp_chart_throughput_by_batch(c, "throughput-by-batch");
         ia_rp_compat_sections(c, false);
         ia_rp_regression_sections(c);
+        ia_rp_chart_findings(c, "finding", 4);
         break;
     case IA_REPORT_PERFORMANCE:
         ia_rp_facts(c);
@@ -105,7 +106,9 @@ static void build(ia_rp_ctx *c)
         break;
     case IA_REPORT_REGRESSIONS:
         ia_rp_regression_sections(c);
-        ia_rp_chart_histories(c, "history", 12);
+        ia_rp_chart_findings(c, "finding", 12);
+        ia_doc_heading(doc, 2, "History");
+        ia_rp_chart_histories(c, "history", 6);
         break;
     }
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipfs_accelerate/analyze.h"
 #include "report_internal.h"
 
 enum { MAX_MODELS = 20, MAX_HARDWARE = 8, MAX_LINES = 8 };
@@ -179,6 +180,54 @@ void ia_rp_chart_throughput_by_batch(ia_rp_ctx *c, const char *id)
     free(lines);
 }
 
+/* One configuration's history of one metric as a time chart, with a marker
+ * at each point a stored finding starts. */
+static void history_chart(ia_rp_ctx *c, const char *id, const ia_rp_result *r,
+                          const ia_metric_info *metric)
+{
+    ia_rp_point *points = NULL;
+    size_t count = 0;
+    c->rc = ia_rp_history(c->store, c->opt, r, metric->name, &points, &count, c->err);
+    if (c->rc != IA_OK)
+        return;
+    size_t cap = count ? count : 1;
+    double *x = calloc(cap, sizeof *x), *y = calloc(cap, sizeof *y);
+    const char **notes = calloc(cap, sizeof *notes);
+    char (*note_text)[160] = calloc(cap, sizeof *note_text);
+    bool *marked = calloc(cap, sizeof *marked);
+    if (!x || !y || !notes || !note_text || !marked) {
+        c->doc->failed = true;
+    } else {
+        for (size_t i = 0; i < count; i++) {
+            const ia_rp_point *p = &points[i];
+            x[i] = (double)p->timestamp_us / 1e6;
+            y[i] = p->value;
+            marked[i] = p->finding != NULL;
+            snprintf(note_text[i], sizeof note_text[i], "%s%s%s%s",
+                     p->git_commit ? "commit " : "", p->git_commit ? p->git_commit : "",
+                     p->finding && p->git_commit ? "; " : "", p->finding ? p->finding : "");
+            notes[i] = note_text[i];
+        }
+        char title[320], y_label[96];
+        snprintf(title, sizeof title, "%s / %s, batch %lld, seq %lld, %s: %s over time",
+                 r->model, r->hardware, (long long)r->batch_size, (long long)r->seq_len,
+                 r->precision, metric->label);
+        snprintf(y_label, sizeof y_label, "%s (%s)", metric->label, metric->unit);
+        ia_chart_series s = {.name = metric->label, .x = x, .y = y, .count = count,
+                             .marked = marked, .notes = notes};
+        ia_chart chart = {.kind = IA_CHART_TIME, .id = id, .title = title,
+                          .x_label = "time (UTC)", .y_label = y_label, .unit = metric->unit,
+                          .series = &s, .series_count = 1};
+        ia_doc_chart(c->doc, &chart);
+    }
+    free(x);
+    free(y);
+    free(notes);
+    free(note_text);
+    free(marked);
+    ia_rp_history_free(points, count);
+}
+
 static int cmp_history(const void *a, const void *b)
 {
     const ia_rp_result *x = *(const ia_rp_result *const *)a, *y = *(const ia_rp_result *const *)b;
@@ -195,62 +244,68 @@ void ia_rp_chart_histories(ia_rp_ctx *c, const char *id_prefix, size_t max_chart
         c->doc->failed = true;
         return;
     }
+    /* Configurations measured more than once whose latency is known. */
     size_t n = 0;
     for (size_t i = 0; i < d->latest_count; i++)
-        if (d->latest[i].history >= 2)
+        if (d->latest[i].history >= 2 && !isnan(ia_rp_latency(&d->latest[i])))
             pick[n++] = &d->latest[i];
     qsort(pick, n, sizeof *pick, cmp_history);
     if (n == 0)
-        ia_doc_note(c->doc, "No configuration was measured more than once: a history needs two "
-                            "results or more of the same model, hardware, batch size, sequence "
-                            "length, precision and mode.");
+        ia_doc_note(c->doc, "No configuration's latency was measured more than once: a history "
+                            "needs two results or more of the same model, hardware, batch size, "
+                            "sequence length, precision and mode.");
+    const ia_metric_info *latency = ia_metric_find("latency_ms_p50");
     for (size_t k = 0; k < n && k < max_charts && c->rc == IA_OK; k++) {
-        const ia_rp_result *r = pick[k];
-        ia_rp_point *points = NULL;
-        size_t count = 0;
-        c->rc = ia_rp_history(c->store, c->opt, r, &points, &count, c->err);
-        if (c->rc != IA_OK)
-            break;
-        size_t cap = count ? count : 1;
-        double *x = calloc(cap, sizeof *x), *y = calloc(cap, sizeof *y);
-        const char **notes = calloc(cap, sizeof *notes);
-        char (*note_text)[160] = calloc(cap, sizeof *note_text);
-        bool *marked = calloc(cap, sizeof *marked);
-        if (!x || !y || !notes || !note_text || !marked) {
-            c->doc->failed = true;
-        } else {
-            for (size_t i = 0; i < count; i++) {
-                const ia_rp_point *p = &points[i];
-                x[i] = (double)p->timestamp_us / 1e6;
-                y[i] = p->value;
-                marked[i] = p->finding != NULL;
-                snprintf(note_text[i], sizeof note_text[i], "%s%s%s%s",
-                         p->git_commit ? "commit " : "", p->git_commit ? p->git_commit : "",
-                         p->finding && p->git_commit ? "; " : "", p->finding ? p->finding : "");
-                notes[i] = note_text[i];
-            }
-            char id[64], title[320];
-            snprintf(id, sizeof id, "%s-%zu", id_prefix, k + 1);
-            snprintf(title, sizeof title, "%s / %s, batch %lld, seq %lld, %s: latency over time",
-                     r->model, r->hardware, (long long)r->batch_size, (long long)r->seq_len,
-                     r->precision);
-            ia_chart_series s = {.name = "latency p50", .x = x, .y = y, .count = count,
-                                 .marked = marked, .notes = notes};
-            ia_chart chart = {.kind = IA_CHART_TIME, .id = id, .title = title,
-                              .x_label = "time (UTC)", .y_label = "latency p50 (ms)",
-                              .unit = "ms", .series = &s, .series_count = 1};
-            ia_doc_chart(c->doc, &chart);
-        }
-        free(x);
-        free(y);
-        free(notes);
-        free(note_text);
-        free(marked);
-        ia_rp_history_free(points, count);
+        char id[64];
+        snprintf(id, sizeof id, "%s-%zu", id_prefix, k + 1);
+        history_chart(c, id, pick[k], latency);
     }
     if (n > max_charts)
-        ia_doc_note(c->doc, "%zu configurations have a history; the %zu measured most often are "
-                            "drawn (narrow with --model or --hardware to see others).",
+        ia_doc_note(c->doc, "%zu configurations have a latency history; the %zu measured most "
+                            "often are drawn (narrow with --model or --hardware to see others).",
                     n, max_charts);
     free(pick);
+}
+
+void ia_rp_chart_findings(ia_rp_ctx *c, const char *id_prefix, size_t max_charts)
+{
+    if (!c->data->has_regressions)
+        return;
+    /* One chart per configuration and metric with a finding that still
+     * matters, regressions first. */
+    ia_strbuf sql = {0};
+    ia_strbuf_puts(&sql, "SELECT model, hardware, batch_size, seq_len, precision, mode, metric"
+                         " FROM regressions_view WHERE status IN ('detected', 'acknowledged')");
+    if (c->opt->model && *c->opt->model) {
+        ia_strbuf_puts(&sql, " AND contains(model, ");
+        ia_store_put_literal(&sql, c->opt->model);
+        ia_strbuf_puts(&sql, ")");
+    }
+    if (c->opt->hardware && *c->opt->hardware) {
+        ia_strbuf_puts(&sql, " AND hardware = ");
+        ia_store_put_literal(&sql, c->opt->hardware);
+    }
+    ia_strbuf_printf(&sql, " GROUP BY ALL ORDER BY bool_or(kind = 'regression') DESC,"
+                           " max(abs(change_pct)) DESC, model, hardware LIMIT %zu",
+                     max_charts);
+    ia_store_table *t = NULL;
+    c->rc = sql.failed ? ia_error_set(c->err, IA_ERR_NOMEM, "report: out of memory")
+                       : ia_store_query(c->store, sql.data, &t, c->err);
+    ia_strbuf_free(&sql);
+    if (c->rc != IA_OK)
+        return;
+    for (size_t i = 0; i < t->rows && c->rc == IA_OK; i++) {
+        const char *const *row = (const char *const *)&t->cells[i * t->columns];
+        const ia_metric_info *metric = row[6] ? ia_metric_find(row[6]) : NULL;
+        if (!metric || !row[0] || !row[1] || !row[4] || !row[5])
+            continue;
+        ia_rp_result r = {.model = (char *)row[0], .hardware = (char *)row[1],
+                          .batch_size = strtoll(row[2], NULL, 10),
+                          .seq_len = strtoll(row[3], NULL, 10), .precision = (char *)row[4],
+                          .mode = (char *)row[5]};
+        char id[64];
+        snprintf(id, sizeof id, "%s-%zu", id_prefix, i + 1);
+        history_chart(c, id, &r, metric);
+    }
+    ia_store_table_free(t);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipfs_accelerate/analyze.h"
 #include "report_internal.h"
 
 /* The WHERE clause every query shares (over m.model_name, h.hardware_name,
@@ -275,22 +276,30 @@ void ia_rp_data_free(ia_rp_data *d)
 }
 
 ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_rp_result *res,
-                        ia_rp_point **points, size_t *count, ia_error *err)
+                        const char *metric, ia_rp_point **points, size_t *count, ia_error *err)
 {
     *points = NULL;
     *count = 0;
+    /* The metric names a column: only the known ones may go into the SQL. */
+    const ia_metric_info *info = ia_metric_find(metric);
+    if (!info || strcmp(info->name, metric) != 0)
+        return ia_error_set(err, IA_ERR_INVALID, "report: unknown metric '%s'", metric);
+    bool latency = strcmp(metric, "latency_ms_p50") == 0;
     ia_strbuf sql = {0};
-    /* A latency finding of the regression analysis that starts at a point
-     * marks it on the chart. */
-    ia_strbuf_puts(&sql, "SELECT epoch_us(r.created_at),"
-                         " coalesce(r.latency_ms_p50, r.latency_ms_mean), r.git_commit,"
-                         " r.result_id,");
+    /* A finding of the regression analysis on this metric that starts at a
+     * point marks it on the chart. */
+    ia_strbuf_puts(&sql, "SELECT epoch_us(r.created_at), ");
+    if (latency)
+        ia_strbuf_puts(&sql, "coalesce(r.latency_ms_p50, r.latency_ms_mean)");
+    else
+        ia_strbuf_printf(&sql, "r.%s", metric);
+    ia_strbuf_puts(&sql, ", r.git_commit, r.result_id,");
     if (has_regressions(store))
-        ia_strbuf_puts(&sql, " (SELECT string_agg(g.kind || ' ' || printf('%+.1f%%',"
-                             " g.change_pct), '; ') FROM performance_regressions g"
-                             " WHERE g.first_result_id = r.result_id AND g.metric IN"
-                             " ('latency_ms_p50', 'latency_ms_mean')"
-                             " AND g.status <> 'false_positive')");
+        ia_strbuf_printf(&sql, " (SELECT string_agg(g.kind || ' ' || printf('%%+.1f%%%%',"
+                               " g.change_pct), '; ') FROM performance_regressions g"
+                               " WHERE g.first_result_id = r.result_id AND g.metric IN"
+                               " ('%s', '%s') AND g.status <> 'false_positive')",
+                         metric, latency ? "latency_ms_mean" : metric);
     else
         ia_strbuf_puts(&sql, " NULL");
     ia_strbuf_puts(&sql, " FROM performance_results r JOIN models m USING (model_id)"

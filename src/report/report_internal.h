@@ -96,10 +96,11 @@ typedef struct ia_rp_data {
 ia_status ia_rp_data_load(ia_store *store, const ia_report_options *opt, ia_rp_data *data,
                           ia_error *err);
 void ia_rp_data_free(ia_rp_data *data);
-/* The history (oldest first) of the p50 latency (else mean) of the
- * configuration r belongs to, filtered like the data. */
+/* The history (oldest first) of one metric (a column name from analyze.h's
+ * metrics; latency_ms_p50 falls back on the mean) of the configuration r
+ * belongs to, filtered like the data. */
 ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_rp_result *r,
-                        ia_rp_point **points, size_t *count, ia_error *err);
+                        const char *metric, ia_rp_point **points, size_t *count, ia_error *err);
 void ia_rp_history_free(ia_rp_point *points, size_t count);
 /* The run's environment in one line ("AMD EPYC, 2 cores, 24 GB; OpenBLAS
  * Cooperlake; avx512; governor performance"). */
@@ -212,6 +213,9 @@ typedef struct ia_rp_ctx {
 void ia_rp_chart_latency_by_hardware(ia_rp_ctx *c, const char *id);
 void ia_rp_chart_throughput_by_batch(ia_rp_ctx *c, const char *id);
 void ia_rp_chart_histories(ia_rp_ctx *c, const char *id_prefix, size_t max_charts);
+/* The history of each stored finding's configuration and metric, with its
+ * marker (up to max_charts, regressions first). */
+void ia_rp_chart_findings(ia_rp_ctx *c, const char *id_prefix, size_t max_charts);
 
 /* Sections (report_sections.c, report_compat.c). */
 void ia_rp_facts(ia_rp_ctx *c);

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ipfs_accelerate/unicode.h"
 #include "store_internal.h"
 
 #define IMPORT_MAX_BYTES ((size_t)4 << 30)
@@ -204,6 +205,12 @@ static ia_status stage_lines(ia_store *store, const char *path, char *text, size
         if (*p == 0) { /* blank lines are allowed */
             line = next;
             continue;
+        }
+        /* The store keeps text as UTF-8 and the engine refuses anything
+         * else deep inside a bulk append: say which line instead. */
+        if (!ia_utf8_valid(p, strlen(p))) {
+            ia_store_stage_fail(store, &a, NULL);
+            return ia_error_set(err, IA_ERR_PARSE, "%s:%zu: not valid UTF-8", path, line_no);
         }
         cJSON *obj = cJSON_Parse(p);
         ia_store_result r;

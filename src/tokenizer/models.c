@@ -95,19 +95,6 @@ static bool next_line(const char *buf, size_t len, size_t *pos, const char **lin
     return true;
 }
 
-static bool valid_utf8(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        int n = ia_utf8_decode(s + i, len - i, &cp);
-        if (n <= 0)
-            return false;
-        i += (size_t)n;
-    }
-    return true;
-}
-
 /* str::trim_end: drops trailing White_Space characters. */
 static size_t trim_end(const char *s, size_t len)
 {
@@ -160,7 +147,7 @@ ia_status tk_model_wordpiece_from_vocab_txt(const char *path, tk_model **out, ia
     /* WordPiece::read_file: the token of line i (trimmed at its end) gets
      * id i; a token listed twice keeps its last id. */
     while (next_line(data, len, &pos, &line, &ll)) {
-        if (!valid_utf8(line, ll)) {
+        if (!ia_utf8_valid(line, ll)) {
             st = ia_error_set(err, IA_ERR_PARSE, "%s: line %zu is not valid UTF-8", path,
                               lineno + 1);
             goto done;
@@ -284,7 +271,7 @@ ia_status tk_model_bpe_from_files(const char *vocab_json, const char *merges_txt
     size_t ll;
     while (next_line(mdata, mlen, &pos, &line, &ll)) {
         lineno++;
-        if (!valid_utf8(line, ll)) {
+        if (!ia_utf8_valid(line, ll)) {
             st = ia_error_set(err, IA_ERR_PARSE, "%s: line %zu is not valid UTF-8", merges_txt,
                               lineno);
             goto done;

@@ -91,6 +91,18 @@ const char *ia_unicode_version(void)
 
 /* --- UTF-8 ----------------------------------------------------------------- */
 
+bool ia_utf8_valid(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = ia_utf8_decode(s + i, len - i, &cp);
+        if (n <= 0)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
 int ia_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
