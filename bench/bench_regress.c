@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyze/analyze_internal.h"
 #include "ipfs_accelerate/analyze.h"
 
 #define MAX_POINTS 120
@@ -73,11 +74,7 @@ static uint64_t rng;
 
 static double uniform(void)
 {
-    uint64_t z = (rng += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+    return ((double)(ia_analyze_rand_next(&rng) >> 11) + 0.5) / 9007199254740992.0;
 }
 
 static double gaussian(void)

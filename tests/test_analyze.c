@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "analyze/analyze_internal.h"
 #include "ipfs_accelerate/analyze.h"
 
 /* ----------------------------------------------------------- generator */
@@ -20,11 +21,7 @@ static uint64_t rng_state;
 
 static double uniform(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+    return ((double)(ia_analyze_rand_next(&rng_state) >> 11) + 0.5) / 9007199254740992.0;
 }
 
 static double gaussian(void)

@@ -81,32 +81,8 @@ static int show(ia_store *store, const ia_store_config *f, bool json)
         return IA_EXIT_FAILURE;
     }
     ia_strbuf_free(&sql);
-    for (size_t r = 0; r < t->rows; r++) {
-        if (!json && r == 0) {
-            for (size_t c = 0; c < t->columns; c++)
-                printf("%s%s", c ? "\t" : "", t->names[c]);
-            puts("");
-        }
-        for (size_t c = 0; c < t->columns; c++) {
-            const char *v = t->cells[r * t->columns + c];
-            if (!json) {
-                printf("%s%s", c ? "\t" : "", v ? v : "");
-                continue;
-            }
-            printf("%s", c ? ", " : "{");
-            ia_cli_put_json_string(t->names[c], strlen(t->names[c]));
-            fputs(": ", stdout);
-            if (!v)
-                fputs("null", stdout);
-            else if (t->numeric[c])
-                fputs(v, stdout);
-            else
-                ia_cli_put_json_string(v, strlen(v));
-        }
-        puts(json ? "}" : "");
-    }
-    if (!json)
-        fprintf(stderr, "%zu baseline%s\n", t->rows, t->rows == 1 ? "" : "s");
+    ia_cli_print_table(t, json ? "json" : "table");
+    fprintf(stderr, "%zu baseline%s\n", t->rows, t->rows == 1 ? "" : "s");
     ia_store_table_free(t);
     return IA_EXIT_OK;
 }

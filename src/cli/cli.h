@@ -63,6 +63,11 @@ bool ia_cli_parse_since(const char *text, int64_t now_us, int64_t *since_us);
  * escaped. */
 void ia_cli_put_json_string(const char *s, size_t len);
 
+struct ia_store_table;
+/* Prints a store's answer on stdout as format: "table" (aligned),
+ * "markdown", "csv", "json" (one object per line) or "html". */
+void ia_cli_print_table(const struct ia_store_table *t, const char *format);
+
 struct ia_model;
 struct ia_tokenizer;
 /* Opens MODEL (folder, Hub id in the Hugging Face cache, or preset) and,

@@ -537,33 +537,8 @@ static int list(regress_args *a)
         ia_log_error("regress list: %s", err.message);
         code = IA_EXIT_FAILURE;
     } else {
-        bool json = strcmp(a->format, "json") == 0;
-        for (size_t r = 0; r < t->rows; r++) {
-            if (!json && r == 0) {
-                for (size_t c = 0; c < t->columns; c++)
-                    printf("%s%s", c ? "\t" : "", t->names[c]);
-                puts("");
-            }
-            for (size_t c = 0; c < t->columns; c++) {
-                const char *v = t->cells[r * t->columns + c];
-                if (json) {
-                    printf("%s", c ? ", " : "{");
-                    ia_cli_put_json_string(t->names[c], strlen(t->names[c]));
-                    fputs(": ", stdout);
-                    if (!v)
-                        fputs("null", stdout);
-                    else if (t->numeric[c])
-                        fputs(v, stdout);
-                    else
-                        ia_cli_put_json_string(v, strlen(v));
-                } else {
-                    printf("%s%s", c ? "\t" : "", v ? v : "");
-                }
-            }
-            puts(json ? "}" : "");
-        }
-        if (!json)
-            fprintf(stderr, "%zu finding%s\n", t->rows, t->rows == 1 ? "" : "s");
+        ia_cli_print_table(t, strcmp(a->format, "github") == 0 ? "markdown" : a->format);
+        fprintf(stderr, "%zu finding%s\n", t->rows, t->rows == 1 ? "" : "s");
     }
     ia_store_table_free(t);
     ia_strbuf_free(&sql);

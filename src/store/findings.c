@@ -13,80 +13,6 @@
 
 #include "store_internal.h"
 
-/* One bound parameter; NULL text, a negative count or a NAN double is SQL
- * NULL, which is what "unknown" and "any" mean in the store's API. */
-typedef enum param_kind { PARAM_TEXT, PARAM_INT, PARAM_DOUBLE } param_kind;
-
-typedef struct param {
-    param_kind kind;
-    const char *text;
-    int64_t count;
-    double value;
-} param;
-
-#define TEXT(s) {PARAM_TEXT, (s), 0, 0}
-#define COUNT(n) {PARAM_INT, NULL, (n), 0}
-#define VALUE(v) {PARAM_DOUBLE, NULL, 0, (v)}
-
-typedef struct answer {
-    bool has_row;
-    int64_t first;   /* the first cell of the first row, when has_row */
-    int64_t changed; /* rows an INSERT, UPDATE or DELETE touched */
-} answer;
-
-static ia_status run(ia_store *store, const char *what, const char *sql, const param *params,
-                     size_t count, answer *out, ia_error *err)
-{
-    duckdb_prepared_statement st;
-    if (duckdb_prepare(store->con, sql, &st) != DuckDBSuccess) {
-        ia_error_set(err, IA_ERR_INTERNAL, "%s: %s: %s", store->path, what,
-                     duckdb_prepare_error(st));
-        duckdb_destroy_prepare(&st);
-        return IA_ERR_INTERNAL;
-    }
-    for (size_t i = 0; i < count; i++) {
-        const param *p = &params[i];
-        idx_t at = i + 1;
-        if (p->kind == PARAM_TEXT && p->text)
-            duckdb_bind_varchar(st, at, p->text);
-        else if (p->kind == PARAM_INT && p->count >= 0)
-            duckdb_bind_int64(st, at, p->count);
-        else if (p->kind == PARAM_DOUBLE && !isnan(p->value))
-            duckdb_bind_double(st, at, p->value);
-        else
-            duckdb_bind_null(st, at);
-    }
-    duckdb_result res;
-    ia_status rc = IA_OK;
-    if (duckdb_execute_prepared(st, &res) != DuckDBSuccess) {
-        rc = ia_error_set(err, IA_ERR_IO, "%s: %s: %s", store->path, what,
-                          duckdb_result_error(&res));
-    } else if (out) {
-        out->has_row = duckdb_row_count(&res) > 0 && duckdb_column_count(&res) > 0;
-        out->first = out->has_row ? duckdb_value_int64(&res, 0, 0) : 0;
-        out->changed = (int64_t)duckdb_rows_changed(&res);
-    }
-    duckdb_destroy_result(&res);
-    duckdb_destroy_prepare(&st);
-    return rc;
-}
-
-static ia_status begin(ia_store *store, const char *what, ia_error *err)
-{
-    if (store->read_only)
-        return ia_error_set(err, IA_ERR_INVALID, "%s: opened read-only; %s needs a writable store",
-                            store->path, what);
-    return ia_store_exec(store, what, "BEGIN TRANSACTION", err);
-}
-
-static ia_status finish(ia_store *store, const char *what, ia_status rc, ia_error *err)
-{
-    if (rc == IA_OK)
-        rc = ia_store_exec(store, what, "COMMIT", err);
-    if (rc != IA_OK)
-        ia_store_rollback(store);
-    return rc;
-}
 
 /* Says which allowed value was expected when value is not one of them. */
 static ia_status check_word(const char *field, const char *value, const char *const *allowed,
@@ -140,24 +66,24 @@ ia_status ia_store_add_regression(ia_store *store, const ia_store_regression *fi
     ia_status rc = validate_finding(finding, err);
     if (rc != IA_OK)
         return rc;
-    if ((rc = begin(store, what, err)) != IA_OK)
+    if ((rc = ia_store_begin_write(store, what, err)) != IA_OK)
         return rc;
     const ia_store_config *c = &finding->config;
     const char *mode = c->mode ? c->mode : "inference";
-    answer a = {0};
-    const param result_key[] = {COUNT(finding->first_result_id)};
-    rc = run(store, what, "SELECT count(*) FROM performance_results WHERE result_id = $1",
+    ia_store_answer a = {0};
+    const ia_store_param result_key[] = {COUNT(finding->first_result_id)};
+    rc = ia_store_run(store, what, "SELECT count(*) FROM performance_results WHERE result_id = $1",
              result_key, 1, &a, err);
     if (rc == IA_OK && a.first == 0)
         rc = ia_error_set(err, IA_ERR_NOT_FOUND, "%s: %s: no result %lld", store->path, what,
                           (long long)finding->first_result_id);
 
-    const param key[] = {TEXT(c->model), TEXT(c->hardware), COUNT(c->batch_size),
+    const ia_store_param key[] = {TEXT(c->model), TEXT(c->hardware), COUNT(c->batch_size),
                          COUNT(c->seq_len), TEXT(c->precision), TEXT(mode),
                          TEXT(finding->metric), TEXT(finding->method),
                          COUNT(finding->first_result_id)};
     if (rc == IA_OK)
-        rc = run(store, what,
+        rc = ia_store_run(store, what,
                  "SELECT g.regression_id FROM performance_regressions g"
                  " JOIN models m ON m.model_id = g.model_id"
                  " JOIN hardware_platforms h ON h.hardware_id = g.hardware_id"
@@ -167,7 +93,7 @@ ia_status ia_store_add_regression(ia_store *store, const ia_store_regression *fi
                  key, sizeof key / sizeof key[0], &a, err);
     bool added = false;
     if (rc == IA_OK && !a.has_row) {
-        const param row[] = {TEXT(c->model), TEXT(c->hardware), COUNT(c->batch_size),
+        const ia_store_param row[] = {TEXT(c->model), TEXT(c->hardware), COUNT(c->batch_size),
                              COUNT(c->seq_len), TEXT(c->precision), TEXT(mode),
                              TEXT(finding->metric), TEXT(finding->method),
                              COUNT(finding->first_result_id), TEXT(finding->kind),
@@ -177,7 +103,7 @@ ia_status ia_store_add_regression(ia_store *store, const ia_store_regression *fi
                              COUNT(finding->first_us > 0 ? finding->first_us : -1),
                              TEXT(finding->first_commit)};
         /* Without a time of its own the finding takes its first result's. */
-        rc = run(store, what,
+        rc = ia_store_run(store, what,
                  "INSERT INTO performance_regressions (model_id, hardware_id, batch_size,"
                  " seq_len, precision, mode, metric, method, first_result_id, kind, severity,"
                  " change_pct, p_value, before_value, after_value, first_at, first_commit)"
@@ -195,7 +121,7 @@ ia_status ia_store_add_regression(ia_store *store, const ia_store_regression *fi
                               store->path, what, c->model, c->hardware);
         added = true;
     }
-    rc = finish(store, what, rc, err);
+    rc = ia_store_finish(store, what, rc, err);
     if (rc != IA_OK)
         return rc;
     if (id)
@@ -212,18 +138,18 @@ ia_status ia_store_set_regression_status(ia_store *store, int64_t id, const char
     ia_status rc = check_word("status", status, statuses, err);
     if (rc != IA_OK)
         return rc;
-    if ((rc = begin(store, what, err)) != IA_OK)
+    if ((rc = ia_store_begin_write(store, what, err)) != IA_OK)
         return rc;
-    const param p[] = {TEXT(status), COUNT(id)};
-    answer a = {0};
-    rc = run(store, what,
+    const ia_store_param p[] = {TEXT(status), COUNT(id)};
+    ia_store_answer a = {0};
+    rc = ia_store_run(store, what,
              "UPDATE performance_regressions SET status = $1,"
              " updated_at = CAST(current_timestamp AS TIMESTAMP) WHERE regression_id = $2",
              p, 2, &a, err);
     if (rc == IA_OK && a.changed == 0)
         rc = ia_error_set(err, IA_ERR_NOT_FOUND, "%s: no regression finding %lld", store->path,
                           (long long)id);
-    return finish(store, what, rc, err);
+    return ia_store_finish(store, what, rc, err);
 }
 
 /* The filter's six parameters, $1..$6, in the order FILTER_SQL reads them. */
@@ -244,19 +170,19 @@ ia_status ia_store_set_baselines(ia_store *store, const ia_store_config *filter,
                                  ia_error *err)
 {
     const char *what = "setting baselines";
-    ia_status rc = begin(store, what, err);
+    ia_status rc = ia_store_begin_write(store, what, err);
     if (rc != IA_OK)
         return rc;
-    const param p[] = {FILTER_PARAMS(filter)};
-    answer a = {0};
+    const ia_store_param p[] = {FILTER_PARAMS(filter)};
+    ia_store_answer a = {0};
     /* Replacing is a delete then an insert inside this call's transaction,
      * so a failure keeps the old pins. Every pinned configuration has a
      * result, so the insert re-pins all that the delete removed. The newest
      * result is chosen as latest_performance chooses it. */
-    rc = run(store, what, "DELETE FROM performance_baselines b WHERE" FILTER_SQL("b"), p,
+    rc = ia_store_run(store, what, "DELETE FROM performance_baselines b WHERE" FILTER_SQL("b"), p,
              sizeof p / sizeof p[0], NULL, err);
     if (rc == IA_OK)
-        rc = run(store, what,
+        rc = ia_store_run(store, what,
                  "INSERT INTO performance_baselines (model_id, hardware_id, batch_size, seq_len,"
                  " precision, mode, result_id)"
                  " SELECT r.model_id, r.hardware_id, r.batch_size, r.seq_len, r.precision,"
@@ -265,7 +191,7 @@ ia_status ia_store_set_baselines(ia_store *store, const ia_store_config *filter,
                  " GROUP BY r.model_id, r.hardware_id, r.batch_size, r.seq_len, r.precision,"
                  "  r.mode",
                  p, sizeof p / sizeof p[0], &a, err);
-    rc = finish(store, what, rc, err);
+    rc = ia_store_finish(store, what, rc, err);
     if (rc == IA_OK && count)
         *count = (size_t)a.changed;
     return rc;
@@ -275,14 +201,14 @@ ia_status ia_store_clear_baselines(ia_store *store, const ia_store_config *filte
                                    size_t *count, ia_error *err)
 {
     const char *what = "clearing baselines";
-    ia_status rc = begin(store, what, err);
+    ia_status rc = ia_store_begin_write(store, what, err);
     if (rc != IA_OK)
         return rc;
-    const param p[] = {FILTER_PARAMS(filter)};
-    answer a = {0};
-    rc = run(store, what, "DELETE FROM performance_baselines b WHERE" FILTER_SQL("b"), p,
+    const ia_store_param p[] = {FILTER_PARAMS(filter)};
+    ia_store_answer a = {0};
+    rc = ia_store_run(store, what, "DELETE FROM performance_baselines b WHERE" FILTER_SQL("b"), p,
              sizeof p / sizeof p[0], &a, err);
-    rc = finish(store, what, rc, err);
+    rc = ia_store_finish(store, what, rc, err);
     if (rc == IA_OK && count)
         *count = (size_t)a.changed;
     return rc;

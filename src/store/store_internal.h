@@ -17,6 +17,42 @@ struct ia_store {
     int64_t last_sample_count; /* samples it stored */
 };
 
+/* One bound parameter of ia_store_run; a NULL text, a negative count or a
+ * NAN double binds SQL NULL, which is what "unknown" and "any" mean in the
+ * store's API. */
+typedef enum ia_store_param_kind {
+    IA_STORE_PARAM_TEXT,
+    IA_STORE_PARAM_INT,
+    IA_STORE_PARAM_DOUBLE
+} ia_store_param_kind;
+
+typedef struct ia_store_param {
+    ia_store_param_kind kind;
+    const char *text;
+    int64_t count;
+    double value;
+} ia_store_param;
+
+#define TEXT(s) {IA_STORE_PARAM_TEXT, (s), 0, 0}
+#define COUNT(n) {IA_STORE_PARAM_INT, NULL, (n), 0}
+#define VALUE(v) {IA_STORE_PARAM_DOUBLE, NULL, 0, (v)}
+
+typedef struct ia_store_answer {
+    bool has_row;
+    int64_t first;   /* the first cell of the first row, when has_row */
+    int64_t changed; /* rows an INSERT, UPDATE or DELETE touched */
+} ia_store_answer;
+
+/* Prepares sql, binds params ($1, $2, ...), runs it; fills *out (optional). */
+ia_status ia_store_run(ia_store *store, const char *what, const char *sql,
+                       const ia_store_param *params, size_t count, ia_store_answer *out,
+                       ia_error *err);
+
+/* BEGIN for a write (a read-only store is refused, naming what); and its
+ * end: COMMIT when rc is IA_OK, else ROLLBACK; returns the final status. */
+ia_status ia_store_begin_write(ia_store *store, const char *what, ia_error *err);
+ia_status ia_store_finish(ia_store *store, const char *what, ia_status rc, ia_error *err);
+
 /* Adds one compatibility row inside the caller's transaction; created_at
  * (ISO 8601) dates it, NULL meaning now. A dated row identical to one
  * already stored is skipped. */
