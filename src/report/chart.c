@@ -563,7 +563,10 @@ void ia_chart_draw_x_axis(ia_strbuf *b, const ia_chart_plot *p, const ia_chart_a
         ia_chart_coord(b, bottom);
         ia_strbuf_puts(b, "\" y2=\"");
         ia_chart_coord(b, bottom + 4);
-        ia_strbuf_puts(b, "\"/><text class=\"ia-tick\" text-anchor=\"middle\" x=\"");
+        /* A label at the plot's right end would run past the margin: it
+         * ends at its tick instead of centring on it. */
+        ia_strbuf_puts(b, f > 0.95 ? "\"/><text class=\"ia-tick\" text-anchor=\"end\" x=\""
+                                   : "\"/><text class=\"ia-tick\" text-anchor=\"middle\" x=\"");
         ia_chart_coord(b, x);
         ia_strbuf_puts(b, "\" y=\"");
         ia_chart_coord(b, bottom + 16);
