@@ -547,6 +547,10 @@ static int run_bench(int argc, char **argv)
             lst = ia_model_load(dir, NULL, &m, &lerr);
         /* The store learns what the model is, so reports can group by family. */
         const ia_model_type_info *type = m ? ia_model_type_get(m) : NULL;
+        /* A vision model reads images: a sequence length means nothing to it,
+         * so it is measured once, recorded with seq_len 0. */
+        bool images = type && strcmp(type->family, "vision") == 0;
+        int seq_count = images ? 1 : ls.n;
         if (store && type &&
             ia_store_set_model_info(store, lm.v[mi], type->model_type, type->family, &err) != IA_OK) {
             ia_log_error("bench: recording the model's type: %s", err.message);
@@ -555,11 +559,11 @@ static int run_bench(int argc, char **argv)
         for (int hi = 0; hi < lh.n; hi++)
             for (int pi = 0; pi < lp.n; pi++)
                 for (int bi = 0; bi < lb.n; bi++)
-                    for (int si = 0; si < ls.n; si++) {
+                    for (int si = 0; si < seq_count; si++) {
                         bench_case *bc = &cases[done++];
                         *bc = (bench_case){.model = lm.v[mi], .hardware = lh.v[hi],
                                            .precision = lp.v[pi], .batch = bv[bi],
-                                           .seq = sv[si]};
+                                           .seq = images ? 0 : sv[si]};
                         if (progress)
                             fprintf(stderr, "\r\033[K[%d/%d] %s %s batch %ld seq %ld %s", done,
                                     total, bc->model, bc->hardware, bc->batch, bc->seq,
@@ -600,7 +604,7 @@ static int run_bench(int argc, char **argv)
     if (progress)
         fprintf(stderr, "\r\033[K");
     if (!json)
-        print_table(cases, total);
+        print_table(cases, done);
     if (ia_store_end_run(store, run_id, sst == IA_OK ? "completed" : "failed", &err) != IA_OK)
         ia_log_error("bench: %s", err.message);
     else
