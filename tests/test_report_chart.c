@@ -352,7 +352,17 @@ static void test_time_series(void **state)
     assert_non_null(strstr(svg, "bert / cpu / b1 / 2026-11-30 00:00 UTC: 15.4 ms\nchange marked here"));
     /* One legend-less series: no legend. */
     assert_null(strstr(svg, "ia-legend"));
+    assert_null(strstr(svg, "ia-better"));
     free(svg);
+
+    /* A marked improvement is drawn in the "better" colour, marker and rule. */
+    bool improved[] = {false, false, false, true, false};
+    s.improved = improved;
+    svg = render(&c);
+    assert_int_equal(count(svg, "ia-mark ia-change ia-better"), 1);
+    assert_int_equal(count(svg, "class=\"ia-rule ia-better\""), 1);
+    free(svg);
+    s.improved = NULL;
 
     /* Six hours: ticks on hours, labelled "11-27 14:00". */
     for (size_t i = 0; i < 5; i++)

@@ -56,6 +56,8 @@ typedef struct ia_chart_series {
     const double *y;      /* BARS: one value per category; NAN is missing (a gap, never 0) */
     size_t count;         /* BARS: must equal category_count */
     const bool *marked;   /* TIME: points drawn as change markers; may be NULL */
+    const bool *improved; /* TIME: marked points that are improvements (drawn in the
+                           * "better" colour, not the alarm one); may be NULL */
     const char *const *notes; /* per-point hover text added to the value; may be NULL */
 } ia_chart_series;
 

@@ -219,6 +219,12 @@ static bool is_marked(const line_ctx *l, const ia_chart_series *s, size_t i)
     return l->time && s->marked && s->marked[i];
 }
 
+/* A marked change that is an improvement: drawn in the "better" colour. */
+static bool is_better(const ia_chart_series *s, size_t i)
+{
+    return s->improved && s->improved[i];
+}
+
 /* Where a point is, for its hover text: the time, or "batch size 8". */
 static void point_where(const line_ctx *l, double x, ia_strbuf *t)
 {
@@ -369,7 +375,8 @@ static void draw_point(const line_ctx *l, size_t si, size_t i, ia_strbuf *b)
     bool marked = is_marked(l, s, i);
     if (marked) {
         /* A triangle, not a circle: the change reads without colour. */
-        ia_strbuf_puts(b, "<path class=\"ia-mark ia-change\" d=\"M");
+        ia_strbuf_puts(b, is_better(s, i) ? "<path class=\"ia-mark ia-change ia-better\" d=\"M"
+                                          : "<path class=\"ia-mark ia-change\" d=\"M");
         ia_chart_coord(b, x);
         ia_strbuf_puts(b, " ");
         ia_chart_coord(b, y - 7);
@@ -418,7 +425,8 @@ static void draw_rules(const line_ctx *l, ia_strbuf *b)
             double x = plot_x(l->p, l->xa, s->x[i]);
             if (same_column(&last, x))
                 continue;
-            ia_strbuf_puts(b, "<line class=\"ia-rule\"");
+            ia_strbuf_puts(b, is_better(s, i) ? "<line class=\"ia-rule ia-better\""
+                                              : "<line class=\"ia-rule\"");
             attr(b, "x1", x);
             attr(b, "x2", x);
             attr(b, "y1", l->p->top);

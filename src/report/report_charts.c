@@ -194,8 +194,8 @@ static void history_chart(ia_rp_ctx *c, const char *id, const ia_rp_result *r,
     double *x = calloc(cap, sizeof *x), *y = calloc(cap, sizeof *y);
     const char **notes = calloc(cap, sizeof *notes);
     char (*note_text)[160] = calloc(cap, sizeof *note_text);
-    bool *marked = calloc(cap, sizeof *marked);
-    if (!x || !y || !notes || !note_text || !marked) {
+    bool *marked = calloc(cap, sizeof *marked), *improved = calloc(cap, sizeof *improved);
+    if (!x || !y || !notes || !note_text || !marked || !improved) {
         c->doc->failed = true;
     } else {
         for (size_t i = 0; i < count; i++) {
@@ -203,6 +203,7 @@ static void history_chart(ia_rp_ctx *c, const char *id, const ia_rp_result *r,
             x[i] = (double)p->timestamp_us / 1e6;
             y[i] = p->value;
             marked[i] = p->finding != NULL;
+            improved[i] = p->improvement;
             snprintf(note_text[i], sizeof note_text[i], "%s%s%s%s",
                      p->git_commit ? "commit " : "", p->git_commit ? p->git_commit : "",
                      p->finding && p->git_commit ? "; " : "", p->finding ? p->finding : "");
@@ -214,7 +215,7 @@ static void history_chart(ia_rp_ctx *c, const char *id, const ia_rp_result *r,
                  r->precision, metric->label);
         snprintf(y_label, sizeof y_label, "%s (%s)", metric->label, metric->unit);
         ia_chart_series s = {.name = metric->label, .x = x, .y = y, .count = count,
-                             .marked = marked, .notes = notes};
+                             .marked = marked, .improved = improved, .notes = notes};
         ia_chart chart = {.kind = IA_CHART_TIME, .id = id, .title = title,
                           .x_label = "time (UTC)", .y_label = y_label, .unit = metric->unit,
                           .series = &s, .series_count = 1};
@@ -225,6 +226,7 @@ static void history_chart(ia_rp_ctx *c, const char *id, const ia_rp_result *r,
     free(notes);
     free(note_text);
     free(marked);
+    free(improved);
     ia_rp_history_free(points, count);
 }
 

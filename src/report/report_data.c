@@ -294,14 +294,19 @@ ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_
     else
         ia_strbuf_printf(&sql, "r.%s", metric);
     ia_strbuf_puts(&sql, ", r.git_commit, r.result_id,");
-    if (has_regressions(store))
+    if (has_regressions(store)) {
+        const char *match = latency ? "latency_ms_mean" : metric;
         ia_strbuf_printf(&sql, " (SELECT string_agg(g.kind || ' ' || printf('%%+.1f%%%%',"
                                " g.change_pct), '; ') FROM performance_regressions g"
                                " WHERE g.first_result_id = r.result_id AND g.metric IN"
-                               " ('%s', '%s') AND g.status <> 'false_positive')",
-                         metric, latency ? "latency_ms_mean" : metric);
-    else
-        ia_strbuf_puts(&sql, " NULL");
+                               " ('%s', '%s') AND g.status <> 'false_positive'),"
+                               " (SELECT bool_and(g.kind = 'improvement') FROM"
+                               " performance_regressions g WHERE g.first_result_id = r.result_id"
+                               " AND g.metric IN ('%s', '%s') AND g.status <> 'false_positive')",
+                         metric, match, metric, match);
+    } else {
+        ia_strbuf_puts(&sql, " NULL, NULL");
+    }
     ia_strbuf_puts(&sql, " FROM performance_results r JOIN models m USING (model_id)"
                          " JOIN hardware_platforms h USING (hardware_id)");
     put_filters(&sql, opt);
@@ -332,6 +337,8 @@ ia_status ia_rp_history(ia_store *store, const ia_report_options *opt, const ia_
         (*points)[i].git_commit = text_at(t, i, 2);
         (*points)[i].result_id = int_at(t, i, 3, 0);
         (*points)[i].finding = text_at(t, i, 4);
+        const char *better = cell(t, i, 5);
+        (*points)[i].improvement = better && strcmp(better, "true") == 0;
     }
     *count = t->rows;
     ia_store_table_free(t);

@@ -79,7 +79,8 @@ typedef struct ia_rp_point {
     int64_t timestamp_us, result_id;
     double value;
     char *git_commit;
-    char *finding; /* a stored latency finding starting here ("regression +10.2%"), or NULL */
+    char *finding; /* the stored findings starting here ("regression +10.2%"), or NULL */
+    bool improvement; /* ... and they are all improvements */
 } ia_rp_point;
 
 typedef struct ia_rp_data {
