@@ -327,11 +327,14 @@ static void html_cell_words(const ia_matrix *m, const ia_matrix_cell *cell, ia_s
 }
 
 /* A table cell: the state as a tag, then the figure or the reason. The
- * sort script reads textContent, so the state word sorts the column. */
+ * column sorts by the best latency (data-v); cells without one sort last. */
 static void html_table_cell(const ia_matrix *m, const ia_matrix_cell *cell, ia_strbuf *b)
 {
     char num[32];
-    ia_strbuf_printf(b, "<td data-state=\"%s\">", state_keys[cell->state]);
+    ia_strbuf_printf(b, "<td data-state=\"%s\" data-v=\"", state_keys[cell->state]);
+    if (cell->state == IA_CELL_OK && !isnan(cell->best_latency_ms))
+        ia_strbuf_printf(b, "%.17g", cell->best_latency_ms);
+    ia_strbuf_puts(b, "\">");
     switch (cell->state) {
     case IA_CELL_OK:
         ia_strbuf_puts(b, "<span class=\"tag ok\">ok</span> ");
@@ -427,8 +430,12 @@ static ia_status write_html(const ia_matrix *m, ia_strbuf *out, ia_error *err)
         headers[0] = row_kind(m);
         for (size_t c = 0; c < m->columns; c++)
             headers[c + 1] = m->column_names[c];
+        bool *numeric = calloc(m->columns + 1, sizeof *numeric);
+        for (size_t c = 1; numeric && c <= m->columns; c++)
+            numeric[c] = true; /* hardware columns sort by best latency */
         ia_html_table_begin(out, "The same cells as a table (click a header to sort)", headers,
-                            NULL, m->columns + 1);
+                            numeric, m->columns + 1);
+        free(numeric);
         for (size_t r = 0; r < m->rows; r++) {
             ia_html_row_begin(out);
             ia_html_text_cell(out, m->row_names[r]);
