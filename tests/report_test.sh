@@ -45,6 +45,16 @@ assert bert["hardware"] == "cuda" and bert["latency_ms_p50"] == 2.1, bert
 assert abs(bert["speedup_vs_cpu"] - 10.2 / 2.1) < 1e-9, bert
 ' "$tmp/out"
 
+check "json timing" 0 -- "$bin" report --db "$tmp/h.duckdb" --type timing --json
+expect "timing: the p50's interval from the raw samples" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))["tables"]["timing"]["rows"]
+r = [r for r in rows if r["model"] == "bert-base-uncased" and r["hardware"] == "cpu" and r["batch_size"] == 1][0]
+assert r["samples"] == 9 and r["p50_ci95_low"] == 10.0 and r["p50_ci95_high"] == 10.6, r
+other = [r for r in rows if r["samples"] == 0]
+assert other and all(r["p50_ci95_low"] is None for r in other), other
+' "$tmp/out"
+
 # --- HTML: one self-contained page declaring its charts --------------------
 for t in "${types[@]}"; do
   check "html $t" 0 -- "$bin" report --db "$tmp/h.duckdb" --type "$t" --out "$tmp/$t.html"

@@ -101,6 +101,8 @@ static void fill_result(const ia_store_table *t, size_t i, ia_rp_result *r)
     r->simulated = sim && strcmp(sim, "true") == 0;
     r->samples = int_at(t, i, c++, 0);
     r->history = int_at(t, i, c++, 1);
+    r->p50_ci_low = num_at(t, i, c++);
+    r->p50_ci_high = num_at(t, i, c++);
 }
 
 static void free_result(ia_rp_result *r)
@@ -143,13 +145,21 @@ static ia_status load_latest(ia_store *store, const ia_report_options *opt, ia_r
     put_filters(&sql, opt);
     ia_strbuf_puts(&sql, "), latest AS (SELECT arg_max(result_id, (created_at, result_id))"
                          " AS result_id, count(*) AS history FROM f GROUP BY model_id,"
-                         " hardware_id, batch_size, seq_len, precision, mode)"
-                         " SELECT " RESULT_COLUMNS ","
-                         " (SELECT count(*) FROM performance_samples s"
-                         "  WHERE s.result_id = r.result_id), latest.history"
+                         " hardware_id, batch_size, seq_len, precision, mode),"
+                         /* The median's 95% confidence interval from the raw
+                          * samples by order statistics (Conover): ranks
+                          * n/2 -+ 0.98 sqrt(n), from 6 samples on. */
+                         " s AS (SELECT result_id, count(*) AS n, list_sort(list(latency_ms))"
+                         "  AS v FROM performance_samples WHERE result_id IN"
+                         "  (SELECT result_id FROM latest) GROUP BY result_id)"
+                         " SELECT " RESULT_COLUMNS ", coalesce(s.n, 0), latest.history,"
+                         " CASE WHEN s.n >= 6 THEN s.v[greatest(1, CAST(floor(s.n / 2"
+                         "  - 0.98 * sqrt(s.n)) AS BIGINT))] END,"
+                         " CASE WHEN s.n >= 6 THEN s.v[least(s.n, CAST(ceil(s.n / 2 + 1"
+                         "  + 0.98 * sqrt(s.n)) AS BIGINT))] END"
                          " FROM latest JOIN performance_results r USING (result_id)"
                          " JOIN models m USING (model_id) JOIN hardware_platforms h"
-                         " USING (hardware_id)"
+                         " USING (hardware_id) LEFT JOIN s USING (result_id)"
                          " ORDER BY m.model_name, h.hardware_name, r.batch_size, r.seq_len,"
                          " r.precision, r.mode");
     ia_store_table *t = NULL;

@@ -62,6 +62,7 @@ typedef struct ia_rp_result {
     int64_t batch_size, seq_len, iterations, warmup, outliers, samples, history;
     double mean, stddev, min, p50, p90, p99, max, throughput, tokens_per_s, ttft, tpot,
         memory_mb, energy_j, power_w, cv;
+    double p50_ci_low, p50_ci_high; /* the median's 95% interval from the samples; NAN */
     bool simulated;
 } ia_rp_result;
 

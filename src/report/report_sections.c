@@ -29,6 +29,16 @@ static double cv_percent(const ia_rp_result *r)
     return NAN;
 }
 
+/* Half the width of the median's 95% interval, relative to the median, in
+ * %: how far the p50 may be off. NAN without enough samples. */
+static double ci_half_percent(const ia_rp_result *r)
+{
+    double mid = ia_rp_latency(r);
+    if (isnan(r->p50_ci_low) || isnan(r->p50_ci_high) || !(mid > 0))
+        return NAN;
+    return (r->p50_ci_high - r->p50_ci_low) / 2 / mid * 100;
+}
+
 static double num_or_nan(int64_t v)
 {
     return v < 0 ? NAN : (double)v;
@@ -90,6 +100,7 @@ void ia_rp_fastest_table(ia_rp_ctx *c)
         {"seq_len", "seq", NULL, true},
         {"precision", "precision", NULL, false},
         {"latency_ms_p50", "latency p50", "ms", true},
+        {"p50_ci95_half_percent", "p50 ±95% CI", "%", true},
         {"throughput_items_per_s", "throughput", "items/s", true},
         {"speedup_vs_cpu", "vs CPU", "x", true},
         {"cv_percent", "CV", "%", true},
@@ -119,6 +130,7 @@ void ia_rp_fastest_table(ia_rp_ctx *c)
             continue;
         config_cells(c, t, best);
         ia_doc_cell_num(c->doc, t, ia_rp_latency(best));
+        ia_doc_cell_num(c->doc, t, ci_half_percent(best));
         ia_doc_cell_num(c->doc, t, best->throughput);
         ia_doc_cell_num(c->doc, t, cpu_latency(d, best) / ia_rp_latency(best));
         ia_doc_cell_num(c->doc, t, cv_percent(best));
@@ -126,9 +138,11 @@ void ia_rp_fastest_table(ia_rp_ctx *c)
         ia_doc_cell_text(c->doc, t, provenance(best));
     }
     if (d->latest_count)
-        ia_doc_note(c->doc, "CV is the coefficient of variation of the timed iterations (lower "
-                            "is steadier); latency is the median (p50), or the mean where only "
-                            "a mean was stored.");
+        ia_doc_note(c->doc, "Latency is the median (p50), or the mean where only a mean was "
+                            "stored. How sure: the p50's 95%% confidence interval from the raw "
+                            "samples (order statistics; 6 samples or more), as a share of the "
+                            "p50, and the CV, the coefficient of variation of the timed "
+                            "iterations (lower is steadier).");
 }
 
 void ia_rp_latest_table(ia_rp_ctx *c)
@@ -369,6 +383,8 @@ void ia_rp_timing_tables(ia_rp_ctx *c)
         {"seq_len", "seq", NULL, true},
         {"precision", "precision", NULL, false},
         {"latency_ms_p50", "p50", "ms", true},
+        {"p50_ci95_low", "p50 CI low", "ms", true},
+        {"p50_ci95_high", "p50 CI high", "ms", true},
         {"latency_ms_p90", "p90", "ms", true},
         {"latency_ms_p99", "p99", "ms", true},
         {"latency_ms_mean", "mean", "ms", true},
@@ -389,7 +405,9 @@ void ia_rp_timing_tables(ia_rp_ctx *c)
     };
     const ia_rp_data *d = c->data;
     ia_doc_text(c->doc, "For each model, hardware and batch size, the latest result: latency "
-                        "percentiles from the timed iterations, the settings they were measured "
+                        "percentiles from the timed iterations, the p50's 95%% confidence "
+                        "interval from the raw samples (order statistics, 6 samples or more), "
+                        "the settings they were measured "
                         "with (warmup and timed iterations, outliers flagged by the method), and "
                         "the run whose environment is listed below.");
     ia_doc_table *t = ia_doc_table_begin(c->doc, "timing", "Timing of every configuration", cols,
@@ -400,6 +418,8 @@ void ia_rp_timing_tables(ia_rp_ctx *c)
         const ia_rp_result *r = &d->latest[i];
         config_cells(c, t, r);
         ia_doc_cell_num(c->doc, t, r->p50);
+        ia_doc_cell_num(c->doc, t, r->p50_ci_low);
+        ia_doc_cell_num(c->doc, t, r->p50_ci_high);
         ia_doc_cell_num(c->doc, t, r->p90);
         ia_doc_cell_num(c->doc, t, r->p99);
         ia_doc_cell_num(c->doc, t, r->mean);
