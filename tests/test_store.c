@@ -434,6 +434,34 @@ static void test_second_writer_is_refused(void **state)
     close(done[1]);
 }
 
+/* DuckDB's file lock is per process: a second open of the same file in
+ * this process is refused by our own table instead, except read-only
+ * opens sharing a file. */
+static void test_same_process_open_is_refused(void **state)
+{
+    (void)state;
+    char p[320];
+    path_in(p, sizeof p, "twice.duckdb");
+    ia_store *writer = open_new("twice.duckdb");
+    ia_store *again = NULL;
+    ia_error err;
+    assert_int_equal(ia_store_open(p, false, &again, &err), IA_ERR_IO);
+    assert_null(again);
+    assert_non_null(strstr(err.message, "already open in this process for writing"));
+    assert_int_equal(ia_store_open(p, true, &again, &err), IA_ERR_IO);
+    ia_store_close(writer);
+
+    ia_store *r1 = NULL, *r2 = NULL;
+    assert_int_equal(ia_store_open(p, true, &r1, &err), IA_OK);
+    assert_int_equal(ia_store_open(p, true, &r2, &err), IA_OK);
+    assert_int_equal(ia_store_open(p, false, &again, &err), IA_ERR_IO);
+    assert_non_null(strstr(err.message, "already open in this process (read-only)"));
+    ia_store_close(r1);
+    ia_store_close(r2);
+    assert_int_equal(ia_store_open(p, false, &again, &err), IA_OK);
+    ia_store_close(again);
+}
+
 static void test_kill_9_loses_at_most_the_case_in_flight(void **state)
 {
     (void)state;
@@ -765,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_import_duplicates_bad_line_export),
         cmocka_unit_test(test_check_good_and_damaged),
         cmocka_unit_test(test_second_writer_is_refused),
+        cmocka_unit_test(test_same_process_open_is_refused),
         cmocka_unit_test(test_kill_9_loses_at_most_the_case_in_flight),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

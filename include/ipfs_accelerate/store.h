@@ -14,7 +14,9 @@
  * Durability: every write call is its own transaction, committed before it
  * returns, so a process killed at any moment loses at most the call in
  * flight. A second process that opens the same file for writing is refused
- * with "database F is in use by process N".
+ * with "database F is in use by process N"; a second open of the file in
+ * the same process (unless both are read-only) with "database F is already
+ * open in this process".
  */
 #ifndef IPFS_ACCELERATE_STORE_H
 #define IPFS_ACCELERATE_STORE_H

@@ -4,13 +4,17 @@
  * DuckDB file. DuckDB takes an exclusive lock on the file for a writer and
  * names the holder's PID in its error; we turn that into "database F is in
  * use by process N" so a second runner stops instead of waiting or
- * corrupting the file.
+ * corrupting the file. That lock is the operating system's, held per
+ * process, so it cannot see a second open inside this process: a table of
+ * the files open here refuses that too (read-only opens may share a file).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store_internal.h"
 
@@ -72,6 +76,57 @@ static long lock_holder_pid(const char *msg)
     return strtol(p + 4, NULL, 10);
 }
 
+/* The stores open in this process, by file identity. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static ia_store *open_stores[64];
+
+static bool same_file(const ia_store *s, const struct stat *st)
+{
+    return s->dev == (uint64_t)st->st_dev && s->ino == (uint64_t)st->st_ino;
+}
+
+/* Records s as open, unless its file is open here already by a writer (or
+ * s is a writer and the file is open at all). */
+static ia_status register_open(ia_store *s, ia_error *err)
+{
+    struct stat st;
+    if (stat(s->path, &st) != 0)
+        return IA_OK; /* an in-memory or vanished file: nothing to share */
+    s->dev = (uint64_t)st.st_dev;
+    s->ino = (uint64_t)st.st_ino;
+    ia_status rc = IA_OK;
+    pthread_mutex_lock(&open_lock);
+    size_t free_slot = sizeof open_stores / sizeof open_stores[0];
+    for (size_t i = 0; i < sizeof open_stores / sizeof open_stores[0]; i++) {
+        const ia_store *o = open_stores[i];
+        if (!o) {
+            if (free_slot == sizeof open_stores / sizeof open_stores[0])
+                free_slot = i;
+        } else if (same_file(o, &st) && (!o->read_only || !s->read_only)) {
+            rc = ia_error_set(err, IA_ERR_IO,
+                              "database %s is already open in this process%s", s->path,
+                              o->read_only ? " (read-only)" : " for writing");
+        }
+    }
+    if (rc == IA_OK && free_slot < sizeof open_stores / sizeof open_stores[0]) {
+        open_stores[free_slot] = s;
+        s->registered = true;
+    }
+    pthread_mutex_unlock(&open_lock);
+    return rc;
+}
+
+static void unregister_open(ia_store *s)
+{
+    if (!s->registered)
+        return;
+    pthread_mutex_lock(&open_lock);
+    for (size_t i = 0; i < sizeof open_stores / sizeof open_stores[0]; i++)
+        if (open_stores[i] == s)
+            open_stores[i] = NULL;
+    pthread_mutex_unlock(&open_lock);
+}
+
 ia_status ia_store_open(const char *location, bool read_only, ia_store **out, ia_error *err)
 {
     *out = NULL;
@@ -94,6 +149,14 @@ ia_status ia_store_open(const char *location, bool read_only, ia_store **out, ia
         return ia_error_set(err, IA_ERR_NOMEM, "out of memory opening %s", location);
     }
     s->read_only = read_only;
+    /* An existing file is checked before DuckDB opens it; a new one is
+     * recorded once DuckDB has created it. */
+    ia_status shared = register_open(s, err);
+    if (shared != IA_OK) {
+        free(s->path);
+        free(s);
+        return shared;
+    }
     duckdb_config config;
     if (duckdb_create_config(&config) != DuckDBSuccess) {
         ia_store_close(s);
@@ -104,6 +167,7 @@ ia_status ia_store_open(const char *location, bool read_only, ia_store **out, ia
     /* Results stay on this machine: no extension downloads behind our back. */
     duckdb_set_config(config, "autoinstall_known_extensions", "false");
     char *open_error = NULL;
+    ia_status rc0 = IA_OK;
     duckdb_state st = duckdb_open_ext(location, &s->db, config, &open_error);
     duckdb_destroy_config(&config);
     if (st != DuckDBSuccess) {
@@ -114,12 +178,18 @@ ia_status ia_store_open(const char *location, bool read_only, ia_store **out, ia
             ia_error_set(err, IA_ERR_IO, "%s: cannot open the database: %s", location,
                          open_error ? open_error : "unknown error");
         duckdb_free(open_error);
+        unregister_open(s);
         free(s->path);
         free(s);
         return err ? err->status : IA_ERR_IO;
     }
+    if (!s->registered && (rc0 = register_open(s, err)) != IA_OK) {
+        ia_store_close(s);
+        return rc0;
+    }
     if (duckdb_connect(s->db, &s->con) != DuckDBSuccess) {
         duckdb_close(&s->db);
+        unregister_open(s);
         free(s->path);
         free(s);
         return ia_error_set(err, IA_ERR_INTERNAL, "%s: cannot connect to the database", location);
@@ -146,6 +216,7 @@ void ia_store_close(ia_store *store)
         duckdb_disconnect(&store->con);
     if (store->db)
         duckdb_close(&store->db);
+    unregister_open(store);
     free(store->path);
     free(store);
 }

@@ -15,6 +15,8 @@ struct ia_store {
     int version;
     int64_t last_result_id;    /* set by ia_store_stage_commit */
     int64_t last_sample_count; /* samples it stored */
+    uint64_t dev, ino;         /* the file's identity, for the in-process guard */
+    bool registered;           /* listed among the stores open in this process */
 };
 
 /* One bound parameter of ia_store_run; a NULL text, a negative count or a
