@@ -31,8 +31,8 @@ static void test_escaping(void **state)
     free(x);
 
     ia_strbuf b = {0};
-    ia_report_put_json(&b, "q\"\\\n\x02");
-    ia_report_put_json(&b, NULL);
+    ia_strbuf_put_json(&b, "q\"\\\n\x02");
+    ia_strbuf_put_json(&b, NULL);
     char *j = ia_strbuf_take(&b);
     assert_string_equal(j, "\"q\\\"\\\\\\n\\u0002\"null");
     free(j);

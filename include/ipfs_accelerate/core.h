@@ -90,6 +90,9 @@ typedef struct ia_strbuf {
 void ia_strbuf_append(ia_strbuf *b, const char *s, size_t n);
 void ia_strbuf_puts(ia_strbuf *b, const char *s);
 void ia_strbuf_printf(ia_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string, quotes included (control characters
+ * escaped); NULL appends null. */
+void ia_strbuf_put_json(ia_strbuf *b, const char *s);
 /* Takes the text (heap, the caller frees; "" when empty, NULL when failed)
  * and empties the buffer. */
 char *ia_strbuf_take(ia_strbuf *b);

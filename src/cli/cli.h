@@ -55,9 +55,14 @@ int ia_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Parses a --since value: an ISO date or time ("2026-11-01",
- * "2026-11-01T12:00:00Z") or an age before now_us ("30d", "12h", "2w",
- * "90m"). Returns false when it is neither. */
-bool ia_cli_parse_since(const char *text, int64_t now_us, int64_t *since_us);
+ * "2026-11-01T12:00:00Z") or an age before now ("30d", "12h", "2w", "90m").
+ * Returns false when it is neither. */
+bool ia_cli_parse_since(const char *text, int64_t *since_us);
+
+/* Parses a percentage: "5%", "5" and "0.05" all mean five percent (a bare
+ * number of 1 or more is read as percent). *fraction receives 0.05; false
+ * when it is not a number in (0, 1000%). */
+bool ia_cli_parse_percent(const char *text, double *fraction);
 
 /* Writes s[0, len) to stdout as a JSON string; NUL and other controls
  * escaped. */

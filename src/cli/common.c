@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,20 @@ void ia_cli_put_json_string(const char *s, size_t len)
     putchar('"');
 }
 
-bool ia_cli_parse_since(const char *text, int64_t now_us, int64_t *since_us)
+bool ia_cli_parse_percent(const char *text, double *fraction)
+{
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || !isfinite(v) || (*end && strcmp(end, "%") != 0))
+        return false;
+    double f = *end == '%' || v >= 1 ? v / 100 : v;
+    if (!(f > 0 && f < 10))
+        return false;
+    *fraction = f;
+    return true;
+}
+
+bool ia_cli_parse_since(const char *text, int64_t *since_us)
 {
     char *end = NULL;
     long long n = strtoll(text, &end, 10);
@@ -91,7 +105,10 @@ bool ia_cli_parse_since(const char *text, int64_t now_us, int64_t *since_us)
     if (seconds) {
         if (n > INT64_MAX / 1000000 / seconds)
             return false;
-        *since_us = now_us - (int64_t)n * seconds * 1000000;
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        *since_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000 -
+                    (int64_t)n * seconds * 1000000;
         return true;
     }
     /* A date, optionally with a time; always UTC (a trailing Z is allowed). */

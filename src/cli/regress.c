@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,31 +69,6 @@ typedef struct regress_args {
     bool against_baseline;
 } regress_args;
 
-static int64_t now_us(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
-/* "5%", "5" and "0.05" all mean five percent; false when not a number in
- * (0, 1000%). */
-static bool parse_percent(const char *text, double *fraction)
-{
-    char *end = NULL;
-    double v = strtod(text, &end);
-    if (end == text || !isfinite(v))
-        return false;
-    bool pct = *end == '%';
-    if (*end && !(pct && end[1] == 0))
-        return false;
-    double f = pct || v >= 1 ? v / 100 : v;
-    if (!(f > 0 && f < 10))
-        return false;
-    *fraction = f;
-    return true;
-}
-
 static bool add_metric(regress_args *a, const ia_metric_info *m)
 {
     for (size_t i = 0; i < a->metric_count; i++)
@@ -111,7 +85,7 @@ static int parse_threshold(regress_args *a, const char *text)
 {
     const char *eq = strchr(text, '=');
     if (!eq) {
-        if (!parse_percent(text, &a->threshold))
+        if (!ia_cli_parse_percent(text, &a->threshold))
             return ia_cli_usage_error("regress", "--threshold '%s' is not a percentage (5%%)",
                                       text);
         return -1;
@@ -122,7 +96,7 @@ static int parse_threshold(regress_args *a, const char *text)
     double f;
     if (!m)
         return ia_cli_usage_error("regress", "--threshold: unknown metric '%s'", name);
-    if (!parse_percent(eq + 1, &f))
+    if (!ia_cli_parse_percent(eq + 1, &f))
         return ia_cli_usage_error("regress", "--threshold '%s' is not a percentage (5%%)",
                                   eq + 1);
     if (!add_metric(a, m))
@@ -212,25 +186,6 @@ static int parse(int argc, char **argv, regress_args *a)
 
 /* ------------------------------------------------------------- printing */
 
-static void put_json_text(ia_strbuf *b, const char *s)
-{
-    if (!s) {
-        ia_strbuf_puts(b, "null");
-        return;
-    }
-    ia_strbuf_puts(b, "\"");
-    for (const char *p = s; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '"' || ch == '\\')
-            ia_strbuf_printf(b, "\\%c", ch);
-        else if (ch < 0x20)
-            ia_strbuf_printf(b, "\\u%04x", ch);
-        else
-            ia_strbuf_append(b, p, 1);
-    }
-    ia_strbuf_puts(b, "\"");
-}
-
 static void put_json_num(ia_strbuf *b, double v)
 {
     if (isfinite(v))
@@ -252,16 +207,16 @@ static void put_finding_json(ia_strbuf *b, const ia_finding *f)
 {
     char when[32];
     ia_strbuf_puts(b, "{\"model\": ");
-    put_json_text(b, f->model);
+    ia_strbuf_put_json(b, f->model);
     ia_strbuf_puts(b, ", \"hardware\": ");
-    put_json_text(b, f->hardware);
+    ia_strbuf_put_json(b, f->hardware);
     ia_strbuf_printf(b, ", \"batch_size\": %lld, \"seq_len\": %lld, \"precision\": ",
                      (long long)f->batch_size, (long long)f->seq_len);
-    put_json_text(b, f->precision);
+    ia_strbuf_put_json(b, f->precision);
     ia_strbuf_puts(b, ", \"mode\": ");
-    put_json_text(b, f->mode);
+    ia_strbuf_put_json(b, f->mode);
     ia_strbuf_puts(b, ", \"metric\": ");
-    put_json_text(b, f->metric->name);
+    ia_strbuf_put_json(b, f->metric->name);
     ia_strbuf_printf(b, ", \"kind\": \"%s\", \"change_pct\": ", f->kind);
     put_json_num(b, f->change_pct);
     ia_strbuf_puts(b, ", \"p_value\": ");
@@ -272,11 +227,11 @@ static void put_finding_json(ia_strbuf *b, const ia_finding *f)
     put_json_num(b, f->after);
     ia_strbuf_printf(b, ", \"first_bad_timestamp\": \"%s\", \"first_bad_commit\": ",
                      iso_time(f->first_us, when));
-    put_json_text(b, f->first_commit);
+    ia_strbuf_put_json(b, f->first_commit);
     ia_strbuf_printf(b, ", \"first_bad_result_id\": %lld, \"severity\": \"%s\", \"method\": "
                         "\"%s\", \"id\": %lld, \"status\": ",
                      (long long)f->first_result_id, f->severity, f->method, (long long)f->id);
-    put_json_text(b, f->status);
+    ia_strbuf_put_json(b, f->status);
     ia_strbuf_printf(b, ", \"new\": %s}", f->is_new ? "true" : "false");
 }
 
@@ -383,7 +338,7 @@ static ia_status post_webhook(const char *url, const char *db, const ia_finding 
     ia_strbuf b = {0};
     ia_strbuf_printf(&b, "{\"source\": \"ipfs-accelerate\", \"version\": \"%s\", \"database\": ",
                      ia_build_info_get()->version);
-    put_json_text(&b, db);
+    ia_strbuf_put_json(&b, db);
     ia_strbuf_puts(&b, ", \"new_findings\": [");
     *posted = 0;
     for (size_t i = 0; i < n; i++) {
@@ -406,7 +361,7 @@ static ia_status post_webhook(const char *url, const char *db, const ia_finding 
 static int analyze(regress_args *a)
 {
     ia_series_filter filter = {a->model, a->hardware, 0};
-    if (a->since && !ia_cli_parse_since(a->since, now_us(), &filter.since_us))
+    if (a->since && !ia_cli_parse_since(a->since, &filter.since_us))
         return ia_cli_usage_error("regress", "--since '%s' is neither a date (2026-11-01) nor an "
                                              "age (30d, 12h)",
                                   a->since);

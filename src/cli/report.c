@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "cli.h"
 #include "ipfs_accelerate/report.h"
@@ -48,13 +47,6 @@ static const char help[] =
     "2 usage error.\n";
 
 enum { OPT_DB = 256, OPT_ASSETS, OPT_MODEL, OPT_HARDWARE, OPT_SINCE, OPT_JSON };
-
-static int64_t now_us(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
 
 /* The default chart folder of a Markdown report R.md: R-charts beside it. */
 static char *default_assets(const char *out)
@@ -138,7 +130,7 @@ static int run(int argc, char **argv)
     if (assets && opt.format != IA_REPORT_MARKDOWN)
         return ia_cli_usage_error("report", "--assets is for --format markdown (HTML holds its "
                                             "charts inline)");
-    if (since && !ia_cli_parse_since(since, now_us(), &opt.since_us))
+    if (since && !ia_cli_parse_since(since, &opt.since_us))
         return ia_cli_usage_error("report", "--since '%s' is neither a date (2026-11-01) nor an "
                                             "age (30d, 12h)",
                                   since);

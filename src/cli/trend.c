@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "cli.h"
 #include "ipfs_accelerate/analyze.h"
@@ -41,19 +40,6 @@ static const char help[] =
 
 enum { OPT_DB = 256, OPT_METRIC, OPT_SINCE, OPT_MODEL, OPT_HARDWARE, OPT_THRESHOLD,
        OPT_VOLATILE, OPT_JSON };
-
-static bool parse_fraction(const char *text, double *out)
-{
-    char *end = NULL;
-    double v = strtod(text, &end);
-    if (end == text || !isfinite(v) || (*end && strcmp(end, "%") != 0))
-        return false;
-    double f = *end == '%' || v >= 1 ? v / 100 : v;
-    if (!(f > 0 && f < 10))
-        return false;
-    *out = f;
-    return true;
-}
 
 static void put_num(double v)
 {
@@ -101,7 +87,7 @@ static int run(int argc, char **argv)
         case OPT_HARDWARE: filter.hardware = optarg; break;
         case OPT_THRESHOLD:
         case OPT_VOLATILE:
-            if (!parse_fraction(optarg, c == OPT_THRESHOLD ? &threshold : &volatile_cv))
+            if (!ia_cli_parse_percent(optarg, c == OPT_THRESHOLD ? &threshold : &volatile_cv))
                 return ia_cli_usage_error("trend", "'%s' is not a percentage (5%%)", optarg);
             break;
         case 'f': format = optarg; break;
@@ -114,10 +100,7 @@ static int run(int argc, char **argv)
     bool json = strcmp(format, "json") == 0, markdown = strcmp(format, "markdown") == 0;
     if (!json && !markdown && strcmp(format, "table") != 0)
         return ia_cli_usage_error("trend", "unknown format '%s' (table, json, markdown)", format);
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    if (since && !ia_cli_parse_since(since, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec,
-                                     &filter.since_us))
+    if (since && !ia_cli_parse_since(since, &filter.since_us))
         return ia_cli_usage_error("trend", "--since '%s' is neither a date (2026-11-01) nor an "
                                            "age (30d, 12h)",
                                   since);

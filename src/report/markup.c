@@ -38,33 +38,6 @@ void ia_report_put_xml(ia_strbuf *b, const char *s)
     ia_strbuf_puts(b, run);
 }
 
-void ia_report_put_json(ia_strbuf *b, const char *s)
-{
-    if (!s) {
-        ia_strbuf_puts(b, "null");
-        return;
-    }
-    ia_strbuf_puts(b, "\"");
-    const char *run = s;
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c != '"' && c != '\\' && c >= 0x20)
-            continue;
-        ia_strbuf_append(b, run, (size_t)(p - run));
-        switch (c) {
-        case '"': ia_strbuf_puts(b, "\\\""); break;
-        case '\\': ia_strbuf_puts(b, "\\\\"); break;
-        case '\n': ia_strbuf_puts(b, "\\n"); break;
-        case '\t': ia_strbuf_puts(b, "\\t"); break;
-        case '\r': ia_strbuf_puts(b, "\\r"); break;
-        default: ia_strbuf_printf(b, "\\u%04x", c); break;
-        }
-        run = p + 1;
-    }
-    ia_strbuf_puts(b, run);
-    ia_strbuf_puts(b, "\"");
-}
-
 void ia_report_put_md(ia_strbuf *b, const char *s)
 {
     if (!s)

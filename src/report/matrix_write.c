@@ -265,19 +265,19 @@ static void write_json(const ia_matrix *m, ia_strbuf *out)
     for (size_t c = 0; c < m->columns; c++) {
         if (c)
             ia_strbuf_puts(out, ", ");
-        ia_report_put_json(out, m->column_names[c]);
+        ia_strbuf_put_json(out, m->column_names[c]);
     }
     ia_strbuf_puts(out, "], \"rows\": [");
     for (size_t r = 0; r < m->rows; r++) {
         ia_strbuf_puts(out, r ? ",\n  {\"name\": " : "\n  {\"name\": ");
-        ia_report_put_json(out, m->row_names[r]);
+        ia_strbuf_put_json(out, m->row_names[r]);
         ia_strbuf_puts(out, ", \"cells\": {");
         for (size_t c = 0; c < m->columns; c++) {
             const ia_matrix_cell *cell = cell_of(m, r, c);
             bool ok = cell->state == IA_CELL_OK;
             if (c)
                 ia_strbuf_puts(out, ", ");
-            ia_report_put_json(out, m->column_names[c]);
+            ia_strbuf_put_json(out, m->column_names[c]);
             ia_strbuf_printf(out, ": {\"state\": \"%s\", \"best_latency_ms\": ",
                              state_keys[cell->state]);
             json_num(out, ok ? cell->best_latency_ms : NAN);
@@ -288,7 +288,7 @@ static void write_json(const ia_matrix *m, ia_strbuf *out)
                 ia_strbuf_puts(out, "null");
             ia_strbuf_printf(out, ", \"simulated\": %s, \"reason\": ",
                              ok ? (cell->simulated ? "true" : "false") : "null");
-            ia_report_put_json(out, cell->reason);
+            ia_strbuf_put_json(out, cell->reason);
             ia_strbuf_printf(out, ", \"ok_models\": %zu, \"models\": %zu}", cell->ok_models,
                              cell->models);
         }

@@ -15,7 +15,7 @@ static void put_value(ia_strbuf *b, const char *s)
     if (end && *end == 0 && isfinite(v))
         ia_strbuf_puts(b, s);
     else
-        ia_report_put_json(b, s);
+        ia_strbuf_put_json(b, s);
 }
 
 static void put_number(ia_strbuf *b, double v)
@@ -28,18 +28,18 @@ static void put_number(ia_strbuf *b, double v)
 
 static void write_table(ia_strbuf *b, const ia_doc_table *t)
 {
-    ia_report_put_json(b, t->key);
+    ia_strbuf_put_json(b, t->key);
     ia_strbuf_puts(b, ": {\"caption\": ");
-    ia_report_put_json(b, t->caption);
+    ia_strbuf_put_json(b, t->caption);
     ia_strbuf_puts(b, ", \"units\": {");
     const char *sep = "";
     for (size_t c = 0; c < t->column_count; c++) {
         if (!t->columns[c].unit)
             continue;
         ia_strbuf_puts(b, sep);
-        ia_report_put_json(b, t->columns[c].key);
+        ia_strbuf_put_json(b, t->columns[c].key);
         ia_strbuf_puts(b, ": ");
-        ia_report_put_json(b, t->columns[c].unit);
+        ia_strbuf_put_json(b, t->columns[c].unit);
         sep = ", ";
     }
     ia_strbuf_puts(b, "}, \"rows\": [");
@@ -48,10 +48,10 @@ static void write_table(ia_strbuf *b, const ia_doc_table *t)
         for (size_t c = 0; c < t->column_count; c++) {
             const ia_doc_cell *cell = &t->cells[r * t->column_count + c];
             ia_strbuf_puts(b, c ? ", " : "");
-            ia_report_put_json(b, t->columns[c].key);
+            ia_strbuf_put_json(b, t->columns[c].key);
             ia_strbuf_puts(b, ": ");
             if (cell->text)
-                ia_report_put_json(b, cell->text);
+                ia_strbuf_put_json(b, cell->text);
             else
                 put_number(b, cell->num);
         }
@@ -68,13 +68,13 @@ ia_status ia_doc_write_json(const ia_doc *d, const char *report, int64_t generat
         return rc;
     char when[32];
     ia_strbuf_puts(out, "{\"report\": ");
-    ia_report_put_json(out, report);
+    ia_strbuf_put_json(out, report);
     ia_strbuf_puts(out, ", \"title\": ");
-    ia_report_put_json(out, d->title);
+    ia_strbuf_put_json(out, d->title);
     ia_strbuf_puts(out, ", \"subtitle\": ");
-    ia_report_put_json(out, d->subtitle);
+    ia_strbuf_put_json(out, d->subtitle);
     ia_strbuf_puts(out, ", \"generated_at\": ");
-    ia_report_put_json(out, ia_report_fmt_time(generated_at_us, when));
+    ia_strbuf_put_json(out, ia_report_fmt_time(generated_at_us, when));
     ia_strbuf_printf(out, ", \"generator\": \"ipfs-accelerate %s\",\n \"facts\": {",
                      ia_build_info_get()->version);
     const char *sep = "";
@@ -83,7 +83,7 @@ ia_status ia_doc_write_json(const ia_doc *d, const char *report, int64_t generat
         if (b->kind != IA_DOC_FACT)
             continue;
         ia_strbuf_puts(out, sep);
-        ia_report_put_json(out, b->key);
+        ia_strbuf_put_json(out, b->key);
         ia_strbuf_puts(out, ": ");
         put_value(out, b->value);
         sep = ", ";
@@ -105,9 +105,9 @@ ia_status ia_doc_write_json(const ia_doc *d, const char *report, int64_t generat
             continue;
         ia_strbuf_puts(out, sep);
         ia_strbuf_puts(out, "{\"id\": ");
-        ia_report_put_json(out, b->key);
+        ia_strbuf_put_json(out, b->key);
         ia_strbuf_puts(out, ", \"title\": ");
-        ia_report_put_json(out, b->text);
+        ia_strbuf_put_json(out, b->text);
         ia_strbuf_printf(out, ", \"empty\": %s}", b->chart_empty ? "true" : "false");
         sep = ", ";
     }
@@ -118,7 +118,7 @@ ia_status ia_doc_write_json(const ia_doc *d, const char *report, int64_t generat
         if (b->kind != IA_DOC_NOTE)
             continue;
         ia_strbuf_puts(out, sep);
-        ia_report_put_json(out, b->text);
+        ia_strbuf_put_json(out, b->text);
         sep = ", ";
     }
     ia_strbuf_puts(out, "]}\n");

@@ -13,8 +13,6 @@
 
 /* s with & < > " ' escaped, for XML/HTML text and attribute values. NULL is "". */
 void ia_report_put_xml(ia_strbuf *b, const char *s);
-/* s as a JSON string, quotes included; NULL is null. */
-void ia_report_put_json(ia_strbuf *b, const char *s);
 /* s for a Markdown table cell: | and \ escaped, newlines as spaces, and the
  * characters Markdown would format (* _ ` < [ ]) escaped. NULL is "". */
 void ia_report_put_md(ia_strbuf *b, const char *s);
